@@ -1,0 +1,46 @@
+//! `siperlu`: the command-line front end of Siperlu.
+//!
+//! It simulates a phone (`device`), runs admin and evaluation tasks, and inspects the pieces of
+//! the core one at a time. Each subcommand lives in its own module; `--json` output is meant for
+//! scripts and its fields are listed in each subcommand's `--help`.
+
+use clap::{Parser, Subcommand};
+
+mod messages;
+
+#[derive(Parser)]
+#[command(
+    name = "siperlu",
+    version,
+    about = "Siperlu: face attendance (presensi) for ASN, offline first"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the user-facing message catalog (Bahasa Indonesia and English).
+    Messages(messages::MessagesArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("SIPERLU_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Messages(args) => messages::run(args),
+    };
+
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("siperlu: error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
