@@ -8,3 +8,5 @@
 
 pub mod assets;
 pub mod messages;
+pub mod nip;
+pub mod request_auth;

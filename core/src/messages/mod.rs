@@ -5,7 +5,10 @@
 //! records, API responses and logs, and each screen looks the text up in the reader's locale.
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
+mod admin;
+mod api;
 mod common;
+mod nip;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +61,12 @@ impl Message {
 }
 
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
-const SECTIONS: &[&[Message]] = &[common::MESSAGES];
+const SECTIONS: &[&[Message]] = &[
+    common::MESSAGES,
+    nip::MESSAGES,
+    api::MESSAGES,
+    admin::MESSAGES,
+];
 
 /// Iterates over every message in the catalog.
 pub fn all() -> impl Iterator<Item = &'static Message> {
