@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 
 mod messages;
+mod server;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
+    /// Run the backend: device API, admin pages and metrics on a SQLite database.
+    Server(server::ServerArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +37,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Messages(args) => messages::run(args),
+        Command::Server(args) => server::run(args),
     };
 
     match result {

@@ -2,4 +2,280 @@
 
 use super::Message;
 
-pub(super) const MESSAGES: &[Message] = &[];
+pub(super) const MESSAGES: &[Message] = &[
+    Message {
+        id: "admin.title",
+        id_text: "Siperlu Admin",
+        en_text: "Siperlu Admin",
+    },
+    Message {
+        id: "admin.login_title",
+        id_text: "Masuk Admin",
+        en_text: "Admin sign-in",
+    },
+    Message {
+        id: "admin.username",
+        id_text: "Nama pengguna",
+        en_text: "Username",
+    },
+    Message {
+        id: "admin.password",
+        id_text: "Kata sandi",
+        en_text: "Password",
+    },
+    Message {
+        id: "admin.login_button",
+        id_text: "Masuk",
+        en_text: "Sign in",
+    },
+    Message {
+        id: "admin.logout_button",
+        id_text: "Keluar",
+        en_text: "Sign out",
+    },
+    Message {
+        id: "admin.login_failed",
+        id_text: "Nama pengguna atau kata sandi salah.",
+        en_text: "Wrong username or password.",
+    },
+    Message {
+        id: "admin.login_locked",
+        id_text: "Akun dikunci sementara setelah beberapa kali gagal masuk. Coba lagi nanti.",
+        en_text: "The account is locked for a while after repeated failed logins. Try again later.",
+    },
+    Message {
+        id: "admin.checkins_title",
+        id_text: "Daftar Presensi",
+        en_text: "Check-ins",
+    },
+    Message {
+        id: "admin.filter_date",
+        id_text: "Tanggal",
+        en_text: "Date",
+    },
+    Message {
+        id: "admin.filter_office",
+        id_text: "Kantor",
+        en_text: "Office",
+    },
+    Message {
+        id: "admin.filter_status",
+        id_text: "Status",
+        en_text: "Status",
+    },
+    Message {
+        id: "admin.filter_flag",
+        id_text: "Tanda",
+        en_text: "Flag",
+    },
+    Message {
+        id: "admin.filter_all",
+        id_text: "Semua",
+        en_text: "All",
+    },
+    Message {
+        id: "admin.filter_button",
+        id_text: "Tampilkan",
+        en_text: "Show",
+    },
+    Message {
+        id: "admin.column_time",
+        id_text: "Waktu",
+        en_text: "Time",
+    },
+    Message {
+        id: "admin.column_asn",
+        id_text: "ASN",
+        en_text: "ASN",
+    },
+    Message {
+        id: "admin.column_kind",
+        id_text: "Jenis",
+        en_text: "Kind",
+    },
+    Message {
+        id: "admin.column_verdict",
+        id_text: "Hasil geofence",
+        en_text: "Geofence verdict",
+    },
+    Message {
+        id: "admin.no_checkins",
+        id_text: "Tidak ada presensi yang cocok dengan filter.",
+        en_text: "No check-ins match the filter.",
+    },
+    Message {
+        id: "admin.detail_link",
+        id_text: "Periksa",
+        en_text: "Review",
+    },
+    Message {
+        id: "admin.status_pending",
+        id_text: "Menunggu",
+        en_text: "Pending",
+    },
+    Message {
+        id: "admin.status_approved",
+        id_text: "Disetujui",
+        en_text: "Approved",
+    },
+    Message {
+        id: "admin.status_rejected",
+        id_text: "Ditolak",
+        en_text: "Rejected",
+    },
+    Message {
+        id: "admin.detail_title",
+        id_text: "Detail Presensi",
+        en_text: "Check-in detail",
+    },
+    Message {
+        id: "admin.map_title",
+        id_text: "Peta geofence kantor dan lokasi presensi",
+        en_text: "Office geofence and check-in location",
+    },
+    Message {
+        id: "admin.distance",
+        id_text: "Jarak dari pusat kantor: {distance_m} m (akurasi GPS ±{accuracy_m} m)",
+        en_text: "Distance from the office centre: {distance_m} m (GPS accuracy ±{accuracy_m} m)",
+    },
+    Message {
+        id: "admin.no_office",
+        id_text: "Presensi ini tidak terkait dengan kantor yang dikenal.",
+        en_text: "This check-in is not linked to a known office.",
+    },
+    Message {
+        id: "admin.plan_title",
+        id_text: "Rencana kerja hari itu",
+        en_text: "Work plan of that day",
+    },
+    Message {
+        id: "admin.no_plan",
+        id_text: "ASN belum mengirim rencana kerja untuk hari itu.",
+        en_text: "The ASN has not sent a work plan for that day.",
+    },
+    Message {
+        id: "admin.review_title",
+        id_text: "Verifikasi",
+        en_text: "Verification",
+    },
+    Message {
+        id: "admin.reason",
+        id_text: "Alasan",
+        en_text: "Reason",
+    },
+    Message {
+        id: "admin.approve_button",
+        id_text: "Setujui",
+        en_text: "Approve",
+    },
+    Message {
+        id: "admin.reject_button",
+        id_text: "Tolak",
+        en_text: "Reject",
+    },
+    Message {
+        id: "admin.reason_required",
+        id_text: "Alasan wajib diisi untuk menolak presensi.",
+        en_text: "A reason is required to reject a check-in.",
+    },
+    Message {
+        id: "admin.reviewed",
+        id_text: "Presensi telah diverifikasi: {status}",
+        en_text: "Check-in reviewed: {status}",
+    },
+    Message {
+        id: "admin.audit_title",
+        id_text: "Log Audit",
+        en_text: "Audit log",
+    },
+    Message {
+        id: "admin.column_actor",
+        id_text: "Pelaku",
+        en_text: "Actor",
+    },
+    Message {
+        id: "admin.column_action",
+        id_text: "Tindakan",
+        en_text: "Action",
+    },
+    Message {
+        id: "admin.column_target",
+        id_text: "Sasaran",
+        en_text: "Target",
+    },
+    Message {
+        id: "admin.export_title",
+        id_text: "Ekspor Rekap Bulanan",
+        en_text: "Monthly recap export",
+    },
+    Message {
+        id: "admin.export_month",
+        id_text: "Bulan (yyyy-mm)",
+        en_text: "Month (yyyy-mm)",
+    },
+    Message {
+        id: "admin.export_opd",
+        id_text: "OPD",
+        en_text: "OPD",
+    },
+    Message {
+        id: "admin.export_csv",
+        id_text: "Unduh CSV",
+        en_text: "Download CSV",
+    },
+    Message {
+        id: "admin.export_xlsx",
+        id_text: "Unduh XLSX",
+        en_text: "Download XLSX",
+    },
+    Message {
+        id: "admin.recap_nip",
+        id_text: "NIP",
+        en_text: "NIP",
+    },
+    Message {
+        id: "admin.recap_name",
+        id_text: "Nama",
+        en_text: "Name",
+    },
+    Message {
+        id: "admin.recap_days_present",
+        id_text: "Hari hadir",
+        en_text: "Days present",
+    },
+    Message {
+        id: "admin.recap_checkins",
+        id_text: "Jumlah presensi",
+        en_text: "Check-ins",
+    },
+    Message {
+        id: "admin.recap_approved",
+        id_text: "Disetujui",
+        en_text: "Approved",
+    },
+    Message {
+        id: "admin.recap_rejected",
+        id_text: "Ditolak",
+        en_text: "Rejected",
+    },
+    Message {
+        id: "admin.recap_flagged",
+        id_text: "Bertanda",
+        en_text: "Flagged",
+    },
+    Message {
+        id: "admin.csrf_invalid",
+        id_text: "Token keamanan formulir tidak valid. Muat ulang halaman lalu coba lagi.",
+        en_text: "The form security token is invalid. Reload the page and try again.",
+    },
+    Message {
+        id: "admin.not_found",
+        id_text: "Data tidak ditemukan.",
+        en_text: "Not found.",
+    },
+    Message {
+        id: "admin.invalid_input",
+        id_text: "Isian tidak valid: {detail}",
+        en_text: "Invalid input: {detail}",
+    },
+];

@@ -88,4 +88,14 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Terjadi kesalahan pada server. Coba lagi nanti; jika berulang, hubungi admin.",
         en_text: "Something went wrong on the server. Try again later; if it keeps happening, contact the admin.",
     },
+    Message {
+        id: "api.wrong_credentials",
+        id_text: "Nama pengguna atau kata sandi salah.",
+        en_text: "Wrong username or password.",
+    },
+    Message {
+        id: "api.account_locked",
+        id_text: "Akun dikunci sementara setelah beberapa kali gagal masuk. Coba lagi dalam {retry_after_s} detik.",
+        en_text: "The account is locked for a while after repeated failed logins. Try again in {retry_after_s} seconds.",
+    },
 ];

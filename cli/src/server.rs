@@ -1,0 +1,43 @@
+//! `siperlu server`: runs the backend (device API, admin pages) on a SQLite database.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ServerArgs {
+    /// SQLite database file; created and migrated on first start. The server's signing key is
+    /// kept beside it as <db>.server-key.p8.
+    #[arg(long)]
+    db: PathBuf,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// File holding the first admin's password (at least 12 characters), read on the first
+    /// start only. Without it a one-time password is printed once.
+    #[arg(long)]
+    admin_password_file: Option<PathBuf>,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = siperlu_server::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Sustained requests per second allowed per client IP address.
+    #[arg(long, default_value_t = 50.0)]
+    ip_rate_per_s: f64,
+    /// Burst of requests allowed per client IP address.
+    #[arg(long, default_value_t = 200)]
+    ip_burst: u32,
+}
+
+pub fn run(args: ServerArgs) -> anyhow::Result<()> {
+    let mut config = siperlu_server::ServerConfig::new(args.db, args.listen);
+    config.admin_password_file = args.admin_password_file;
+    config.max_body_bytes = args.max_body_bytes;
+    config.ip_rate_per_s = args.ip_rate_per_s;
+    config.ip_burst = args.ip_burst;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(siperlu_server::run(config))?;
+    Ok(())
+}

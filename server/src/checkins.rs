@@ -1,0 +1,229 @@
+//! Check-ins as admins see them: the derived columns of ingested records, filtered lists, and
+//! the approve/reject review with its audit entry.
+
+use crate::AppState;
+use crate::admin::{AdminApi, audit};
+use crate::db::DbError;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Query, State};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use serde::{Deserialize, Serialize};
+
+/// One check-in (or check-out) with the columns derived at ingest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checkin {
+    pub id: String,
+    pub device_id: String,
+    pub nip: String,
+    pub asn_name: Option<String>,
+    pub kind: String,
+    pub local_date: String,
+    pub trusted_time_ms: i64,
+    pub office_id: Option<i64>,
+    pub office_name: Option<String>,
+    pub latitude_e7: i64,
+    pub longitude_e7: i64,
+    pub accuracy_mm: i64,
+    pub device_verdict: String,
+    pub server_verdict: String,
+    pub distance_m: Option<f64>,
+    /// Comma-separated flag ids raised at ingest, empty when nothing looked wrong.
+    pub flags: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+}
+
+/// Filters of the check-in list; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CheckinFilter {
+    pub date: Option<String>,
+    pub office_id: Option<String>,
+    pub status: Option<String>,
+    pub flag: Option<String>,
+}
+
+const SELECT: &str =
+    "SELECT r.id, r.device_id, r.nip, a.name, r.kind, r.local_date, r.trusted_time_ms,
+    r.office_id, o.name, r.latitude_e7, r.longitude_e7, r.accuracy_mm, r.device_verdict,
+    r.server_verdict, r.distance_m, r.flags, r.status
+    FROM records r LEFT JOIN asn a ON a.nip = r.nip LEFT JOIN offices o ON o.id = r.office_id";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
+    Ok(Checkin {
+        id: row.get(0)?,
+        device_id: row.get(1)?,
+        nip: row.get(2)?,
+        asn_name: row.get(3)?,
+        kind: row.get(4)?,
+        local_date: row.get(5)?,
+        trusted_time_ms: row.get(6)?,
+        office_id: row.get(7)?,
+        office_name: row.get(8)?,
+        latitude_e7: row.get(9)?,
+        longitude_e7: row.get(10)?,
+        accuracy_mm: row.get(11)?,
+        device_verdict: row.get(12)?,
+        server_verdict: row.get(13)?,
+        distance_m: row.get(14)?,
+        flags: row.get(15)?,
+        status: row.get(16)?,
+    })
+}
+
+/// Lists check-ins matching `filter`, newest first, at most 500.
+pub fn list_checkins(
+    connection: &Connection,
+    filter: &CheckinFilter,
+) -> Result<Vec<Checkin>, ApiError> {
+    let mut clauses = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let non_empty =
+        |value: &Option<String>| value.as_ref().filter(|v| !v.trim().is_empty()).cloned();
+
+    if let Some(date) = non_empty(&filter.date) {
+        crate::admin::parse_date("date", &date).map_err(ApiError::from)?;
+        clauses.push("r.local_date = ?");
+        values.push(date);
+    }
+    if let Some(office) = non_empty(&filter.office_id) {
+        let office_id: i64 = office.parse().map_err(|_| {
+            ApiError::invalid_field("office_id", &format!("{office:?} is not a number"))
+        })?;
+        clauses.push("r.office_id = ?");
+        values.push(office_id.to_string());
+    }
+    if let Some(status) = non_empty(&filter.status) {
+        if !["pending", "approved", "rejected"].contains(&status.as_str()) {
+            return Err(ApiError::invalid_field(
+                "status",
+                &format!("{status:?} must be pending, approved or rejected"),
+            ));
+        }
+        clauses.push("r.status = ?");
+        values.push(status);
+    }
+    if let Some(flag) = non_empty(&filter.flag) {
+        if flag == "any" {
+            clauses.push("r.flags <> ''");
+        } else {
+            // Flags are stored comma-separated; the commas around both sides match whole ids.
+            clauses.push("(',' || r.flags || ',') LIKE ('%,' || ? || ',%')");
+            values.push(flag);
+        }
+    }
+
+    let mut sql = SELECT.to_string();
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(" ORDER BY r.trusted_time_ms DESC LIMIT 500");
+    let mut statement = connection.prepare(&sql).map_err(DbError::from)?;
+    let rows = statement
+        .query_map(params_from_iter(values.iter()), from_row)
+        .map_err(DbError::from)?;
+    Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
+}
+
+/// Loads one check-in.
+pub fn find_checkin(connection: &Connection, id: &str) -> Result<Option<Checkin>, ApiError> {
+    Ok(connection
+        .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
+        .optional()
+        .map_err(DbError::from)?)
+}
+
+/// An admin's decision on a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+/// Records the decision with its reason and appends it to the audit log. A rejection needs a
+/// reason.
+pub fn review_checkin(
+    connection: &mut Connection,
+    id: &str,
+    decision: Decision,
+    reason: &str,
+    actor: &str,
+) -> Result<(), ApiError> {
+    let reason = reason.trim();
+    if decision == Decision::Reject && reason.is_empty() {
+        return Err(ApiError::invalid_with_id(
+            "admin.reason_required",
+            siperlu_core::messages::format(
+                "admin.reason_required",
+                siperlu_core::messages::Locale::En,
+                &[],
+            ),
+        ));
+    }
+    if reason.chars().count() > 1000 {
+        return Err(ApiError::invalid_field(
+            "reason",
+            "limited to 1000 characters",
+        ));
+    }
+    let (status, action) = match decision {
+        Decision::Approve => ("approved", "checkin.approve"),
+        Decision::Reject => ("rejected", "checkin.reject"),
+    };
+    let transaction = connection.transaction().map_err(DbError::from)?;
+    let changed = transaction
+        .execute("UPDATE records SET status = ?1 WHERE id = ?2", [status, id])
+        .map_err(DbError::from)?;
+    if changed == 0 {
+        return Err(ApiError::not_found(&format!("check-in {id}")));
+    }
+    audit(&transaction, actor, action, &format!("record:{id}"), reason).map_err(DbError::from)?;
+    transaction.commit().map_err(DbError::from)?;
+    tracing::info!(record_id = %id, status, actor, "check-in reviewed");
+    Ok(())
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub at_ms: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub reason: String,
+}
+
+/// The newest audit entries, at most `limit`.
+pub fn list_audit(connection: &Connection, limit: i64) -> Result<Vec<AuditEntry>, ApiError> {
+    let mut statement = connection
+        .prepare(
+            "SELECT at_ms, actor, action, target, reason FROM audit_log ORDER BY id DESC LIMIT ?1",
+        )
+        .map_err(DbError::from)?;
+    let rows = statement
+        .query_map([limit], |row| {
+            Ok(AuditEntry {
+                at_ms: row.get(0)?,
+                actor: row.get(1)?,
+                action: row.get(2)?,
+                target: row.get(3)?,
+                reason: row.get(4)?,
+            })
+        })
+        .map_err(DbError::from)?;
+    Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
+}
+
+/// `GET /api/v1/admin/checkins`: the filtered check-in list as JSON.
+pub async fn get_checkins(
+    State(state): State<AppState>,
+    _admin: AdminApi,
+    Query(filter): Query<CheckinFilter>,
+) -> Result<Json<Vec<Checkin>>, ApiError> {
+    let list = state
+        .db
+        .call(move |connection| list_checkins(connection, &filter))
+        .await?;
+    Ok(Json(list))
+}

@@ -1,0 +1,302 @@
+//! The error every HTTP handler returns, and its JSON body.
+//!
+//! Handlers work with rich internal errors (database, validation, NIP, request signing); each
+//! maps into [`ApiError`], a small public enum that fixes the HTTP status and a stable message
+//! id from the catalog. The body is always `{"error": {"id": "...", "message": "..."}}`, so a
+//! phone can show the catalog text in its own locale and a script can branch on the id.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use siperlu_core::messages::{self, Locale};
+
+/// The public error of every API handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 400: malformed JSON, an invalid field, an invalid NIP.
+    BadRequest { id: &'static str, message: String },
+    /// 401: missing login, missing or invalid request signature.
+    Unauthorized { id: &'static str, message: String },
+    /// 403: a CSRF token or an enrollment code that does not match.
+    Forbidden { id: &'static str, message: String },
+    /// 404: unknown path or object.
+    NotFound { id: &'static str, message: String },
+    /// 405: the path exists but not with this method.
+    MethodNotAllowed { id: &'static str, message: String },
+    /// 409: a replayed request or data that conflicts with stored data.
+    Conflict { id: &'static str, message: String },
+    /// 413: the body exceeds the configured limit.
+    PayloadTooLarge { id: &'static str, message: String },
+    /// 429: the per-device or per-address rate limit is exhausted.
+    TooManyRequests {
+        id: &'static str,
+        message: String,
+        retry_after_s: u64,
+    },
+    /// 500: anything unexpected; the details go to the log, never to the client.
+    Internal { id: &'static str, message: String },
+}
+
+fn text(id: &'static str, values: &[(&str, &str)]) -> String {
+    messages::format(id, Locale::En, values)
+}
+
+impl ApiError {
+    pub fn malformed_json(detail: &str) -> Self {
+        let id = "api.malformed_json";
+        ApiError::BadRequest {
+            id,
+            message: text(id, &[("detail", detail)]),
+        }
+    }
+
+    pub fn invalid_field(field: &str, detail: &str) -> Self {
+        let id = "api.invalid_field";
+        ApiError::BadRequest {
+            id,
+            message: text(id, &[("field", field), ("detail", detail)]),
+        }
+    }
+
+    /// A field rejected with a specific catalog id, such as `nip.birth_date`.
+    pub fn invalid_with_id(id: &'static str, message: String) -> Self {
+        ApiError::BadRequest { id, message }
+    }
+
+    pub fn body_too_large(limit_bytes: usize) -> Self {
+        let id = "api.body_too_large";
+        ApiError::PayloadTooLarge {
+            id,
+            message: text(id, &[("limit_bytes", &limit_bytes.to_string())]),
+        }
+    }
+
+    pub fn unsigned(detail: &str) -> Self {
+        let id = "api.unsigned_request";
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[("detail", detail)]),
+        }
+    }
+
+    pub fn unknown_device(device_id: &str) -> Self {
+        let id = "api.unknown_device";
+        let shown: String = device_id.chars().take(64).collect();
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[("device_id", &shown)]),
+        }
+    }
+
+    pub fn bad_signature() -> Self {
+        let id = "api.bad_signature";
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn stale_request(detail: &str) -> Self {
+        let id = "api.stale_request";
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[("detail", detail)]),
+        }
+    }
+
+    pub fn replayed_request() -> Self {
+        let id = "api.replayed_request";
+        ApiError::Conflict {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn rate_limited(retry_after_s: u64) -> Self {
+        let id = "api.rate_limited";
+        ApiError::TooManyRequests {
+            id,
+            message: text(id, &[("retry_after_s", &retry_after_s.to_string())]),
+            retry_after_s,
+        }
+    }
+
+    pub fn enrollment_code_invalid() -> Self {
+        let id = "api.enrollment_code_invalid";
+        ApiError::Forbidden {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn device_key_in_use() -> Self {
+        let id = "api.device_key_in_use";
+        ApiError::Conflict {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        let id = "api.not_found";
+        ApiError::NotFound {
+            id,
+            message: text(id, &[("what", what)]),
+        }
+    }
+
+    pub fn method_not_allowed() -> Self {
+        let id = "api.method_not_allowed";
+        ApiError::MethodNotAllowed {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn conflict(detail: &str) -> Self {
+        let id = "api.conflict";
+        ApiError::Conflict {
+            id,
+            message: text(id, &[("detail", detail)]),
+        }
+    }
+
+    pub fn login_required() -> Self {
+        let id = "api.login_required";
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn csrf_invalid() -> Self {
+        let id = "api.csrf_invalid";
+        ApiError::Forbidden {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    /// Logs `error` with the context and returns the opaque 500 error.
+    pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%error, context, "internal error");
+        let id = "api.internal_error";
+        ApiError::Internal {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The catalog id of this error.
+    pub fn id(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { id, .. }
+            | ApiError::Unauthorized { id, .. }
+            | ApiError::Forbidden { id, .. }
+            | ApiError::NotFound { id, .. }
+            | ApiError::MethodNotAllowed { id, .. }
+            | ApiError::Conflict { id, .. }
+            | ApiError::PayloadTooLarge { id, .. }
+            | ApiError::TooManyRequests { id, .. }
+            | ApiError::Internal { id, .. } => id,
+        }
+    }
+
+    /// The English text of this error.
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::BadRequest { message, .. }
+            | ApiError::Unauthorized { message, .. }
+            | ApiError::Forbidden { message, .. }
+            | ApiError::NotFound { message, .. }
+            | ApiError::MethodNotAllowed { message, .. }
+            | ApiError::Conflict { message, .. }
+            | ApiError::PayloadTooLarge { message, .. }
+            | ApiError::TooManyRequests { message, .. }
+            | ApiError::Internal { message, .. } => message,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"id": self.id(), "message": self.message()}});
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after_s, .. } = &self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        // The metrics layer counts rejections by this id.
+        response.extensions_mut().insert(ErrorId(self.id()));
+        response
+    }
+}
+
+/// The catalog id of an error response, attached for the metrics layer.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorId(pub &'static str);
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(error: crate::db::DbError) -> Self {
+        ApiError::internal("database", &error)
+    }
+}
+
+impl From<siperlu_core::nip::NipError> for ApiError {
+    fn from(error: siperlu_core::nip::NipError) -> Self {
+        ApiError::invalid_with_id(error.message_id(), error.to_string())
+    }
+}
+
+impl ApiError {
+    pub fn wrong_credentials() -> Self {
+        let id = "api.wrong_credentials";
+        ApiError::Unauthorized {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
+    pub fn account_locked(retry_after_s: u64) -> Self {
+        let id = "api.account_locked";
+        ApiError::TooManyRequests {
+            id,
+            message: text(id, &[("retry_after_s", &retry_after_s.to_string())]),
+            retry_after_s,
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match error {
+            AuthError::WrongCredentials => ApiError::wrong_credentials(),
+            AuthError::Locked { until_ms } => {
+                let wait_ms = (until_ms - crate::now_ms()).max(1_000);
+                ApiError::account_locked((wait_ms as u64).div_ceil(1_000))
+            }
+            AuthError::PasswordTooShort { .. } => {
+                ApiError::invalid_field("password", &error.to_string())
+            }
+            other => ApiError::internal("admin authentication", &other),
+        }
+    }
+}

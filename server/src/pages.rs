@@ -1,0 +1,644 @@
+//! The admin web pages under `/admin`, in Bahasa Indonesia, rendered on the server and usable
+//! without JavaScript: login, the check-in list with filters, the detail page with the SVG map
+//! and the ASN's work plan, approve/reject, the audit log, and the monthly recap export.
+//!
+//! Every form carries a CSRF token: the session's token once logged in, and before login a
+//! token in a short-lived cookie that the form must echo (double submit).
+
+use crate::admin;
+use crate::auth::{self, AdminSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::checkins::{self, CheckinFilter, Decision};
+use crate::html::{escape, page, t, tf};
+use crate::{AppState, api, export, map, now_ms};
+use axum::Form;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use siperlu_core::nip::mask_nip;
+
+/// The routes of the admin pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::to("/admin/checkins") }))
+        .route("/admin/login", get(get_login).post(post_login))
+        .route("/admin/logout", post(post_logout))
+        .route("/admin/checkins", get(get_checkins))
+        .route("/admin/checkins/{id}", get(get_checkin))
+        .route("/admin/checkins/{id}/review", post(post_review))
+        .route("/admin/audit", get(get_audit))
+        .route("/admin/export", get(get_export))
+        .route("/admin/export/recap", get(export::get_recap))
+}
+
+/// A logged-in admin on a page request; without a session the request is redirected to the
+/// login page.
+pub struct AdminPage(pub AdminSession);
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match admin::load_session(state, parts).await {
+            Ok(Some(session)) => Ok(AdminPage(session)),
+            Ok(None) => Err(Redirect::to("/admin/login").into_response()),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+fn html_error(status: StatusCode, message: &str, csrf: Option<&str>) -> Response {
+    let body = format!("<p class=\"notice\">{}</p>", escape(message));
+    (status, Html(page(&t("admin.title"), csrf, &body))).into_response()
+}
+
+fn check_csrf(session: &AdminSession, presented: &str) -> Result<(), Box<Response>> {
+    if auth::constant_time_eq(presented.as_bytes(), session.csrf_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Box::new(html_error(
+            StatusCode::FORBIDDEN,
+            &siperlu_core::messages::format(
+                "admin.csrf_invalid",
+                siperlu_core::messages::Locale::Id,
+                &[],
+            ),
+            Some(&session.csrf_token),
+        )))
+    }
+}
+
+// ---- login ----
+
+fn login_form(csrf: &str, notice: Option<&str>) -> String {
+    let notice = notice
+        .map(|id| format!("<p class=\"notice\" id=\"login-notice\">{}</p>", t(id)))
+        .unwrap_or_default();
+    format!(
+        "{notice}<form method=\"post\" action=\"/admin/login\">\
+         <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
+         <p><label>{user}<br><input name=\"username\" autocomplete=\"username\" required></label></p>\
+         <p><label>{password}<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p>\
+         <p><button type=\"submit\">{button}</button></p></form>",
+        csrf = escape(csrf),
+        user = t("admin.username"),
+        password = t("admin.password"),
+        button = t("admin.login_button"),
+    )
+}
+
+async fn get_login() -> Response {
+    let Ok(csrf) = auth::random_token(24) else {
+        return html_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "random generator failed",
+            None,
+        );
+    };
+    let cookie = auth::set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600);
+    (
+        [(header::SET_COOKIE, cookie)],
+        Html(page(
+            &t("admin.login_title"),
+            None,
+            &login_form(&csrf, None),
+        )),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    csrf_token: String,
+}
+
+async fn post_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let cookie_csrf = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookies| auth::cookie_value(cookies, LOGIN_CSRF_COOKIE).map(str::to_string))
+        .unwrap_or_default();
+    if cookie_csrf.is_empty()
+        || !auth::constant_time_eq(cookie_csrf.as_bytes(), form.csrf_token.as_bytes())
+    {
+        return html_error(
+            StatusCode::FORBIDDEN,
+            &siperlu_core::messages::format(
+                "admin.csrf_invalid",
+                siperlu_core::messages::Locale::Id,
+                &[],
+            ),
+            None,
+        );
+    }
+
+    let result = state
+        .db
+        .call(move |connection| auth::login(connection, &form.username, &form.password, now_ms()))
+        .await;
+    match result {
+        Ok(session) => {
+            let cookie =
+                auth::set_cookie(SESSION_COOKIE, &session.token, auth::SESSION_TTL_MS / 1000);
+            let mut response = Redirect::to("/admin/checkins").into_response();
+            if let Ok(value) = cookie.parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            if let Ok(value) = auth::set_cookie(LOGIN_CSRF_COOKIE, "", 0).parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(error) => {
+            let notice = match error {
+                auth::AuthError::WrongCredentials => "admin.login_failed",
+                auth::AuthError::Locked { .. } => "admin.login_locked",
+                other => return crate::error::ApiError::from(other).into_response(),
+            };
+            let status = if notice == "admin.login_locked" {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            (
+                status,
+                Html(page(
+                    &t("admin.login_title"),
+                    None,
+                    &login_form(&cookie_csrf, Some(notice)),
+                )),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf_token: String,
+}
+
+async fn post_logout(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    parts: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(response) = check_csrf(&session, &form.csrf_token) {
+        return *response;
+    }
+    let token = parts
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string));
+    if let Some(token) = token {
+        let _ = state
+            .db
+            .call(move |connection| auth::logout(connection, &token))
+            .await;
+    }
+    let mut response = Redirect::to("/admin/login").into_response();
+    if let Ok(value) = auth::set_cookie(SESSION_COOKIE, "", 0).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+// ---- check-ins ----
+
+fn status_text(status: &str) -> String {
+    match status {
+        "approved" => t("admin.status_approved"),
+        "rejected" => t("admin.status_rejected"),
+        _ => t("admin.status_pending"),
+    }
+}
+
+fn format_time(ms: i64, zone: &str) -> String {
+    let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Asia::Jakarta);
+    let label = match zone {
+        "Asia/Makassar" => "WITA",
+        "Asia/Jayapura" => "WIT",
+        _ => "WIB",
+    };
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|time| {
+            format!(
+                "{} {label}",
+                time.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S")
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn option(value: &str, label: &str, selected: &Option<String>) -> String {
+    let is_selected = selected.as_deref() == Some(value);
+    format!(
+        "<option value=\"{}\"{}>{}</option>",
+        escape(value),
+        if is_selected { " selected" } else { "" },
+        label
+    )
+}
+
+async fn get_checkins(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Query(filter): Query<CheckinFilter>,
+) -> Response {
+    let query_filter = filter.clone();
+    let result = state
+        .db
+        .call(move |connection| {
+            let list = checkins::list_checkins(connection, &query_filter)?;
+            let offices = admin::list_offices(connection).map_err(crate::error::ApiError::from)?;
+            Ok::<_, crate::error::ApiError>((list, offices))
+        })
+        .await;
+    let (list, offices) = match result {
+        Ok(found) => found,
+        Err(error) => {
+            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+        }
+    };
+
+    let mut body = String::new();
+    body.push_str("<form method=\"get\" action=\"/admin/checkins\">");
+    body.push_str(&format!(
+        "<label>{} <input type=\"date\" name=\"date\" value=\"{}\"></label> ",
+        t("admin.filter_date"),
+        escape(filter.date.as_deref().unwrap_or(""))
+    ));
+    body.push_str(&format!(
+        "<label>{} <select name=\"office_id\">",
+        t("admin.filter_office")
+    ));
+    body.push_str(&option("", &t("admin.filter_all"), &filter.office_id));
+    for office in &offices {
+        body.push_str(&option(
+            &office.id.to_string(),
+            &escape(&office.name),
+            &filter.office_id,
+        ));
+    }
+    body.push_str("</select></label> ");
+    body.push_str(&format!(
+        "<label>{} <select name=\"status\">",
+        t("admin.filter_status")
+    ));
+    body.push_str(&option("", &t("admin.filter_all"), &filter.status));
+    for status in ["pending", "approved", "rejected"] {
+        body.push_str(&option(status, &status_text(status), &filter.status));
+    }
+    body.push_str("</select></label> ");
+    body.push_str(&format!(
+        "<label>{} <input name=\"flag\" value=\"{}\" placeholder=\"any\"></label> ",
+        t("admin.filter_flag"),
+        escape(filter.flag.as_deref().unwrap_or(""))
+    ));
+    body.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        t("admin.filter_button")
+    ));
+
+    if list.is_empty() {
+        body.push_str(&format!("<p>{}</p>", t("admin.no_checkins")));
+    } else {
+        body.push_str(&format!(
+            "<table id=\"checkins\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+            t("admin.column_time"),
+            t("admin.column_asn"),
+            t("admin.filter_office"),
+            t("admin.column_kind"),
+            t("admin.column_verdict"),
+            t("admin.filter_flag"),
+            t("admin.filter_status"),
+        ));
+        for checkin in &list {
+            let zone = offices
+                .iter()
+                .find(|office| Some(office.id) == checkin.office_id)
+                .map(|office| office.time_zone.as_str())
+                .unwrap_or("Asia/Jakarta");
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td class=\"flag\">{}</td><td>{}</td>\
+                 <td><a href=\"/admin/checkins/{}\">{}</a></td></tr>",
+                escape(&format_time(checkin.trusted_time_ms, zone)),
+                escape(checkin.asn_name.as_deref().unwrap_or("-")),
+                escape(&mask_nip(&checkin.nip)),
+                escape(checkin.office_name.as_deref().unwrap_or("-")),
+                escape(&checkin.kind),
+                escape(&checkin.server_verdict),
+                escape(&checkin.flags),
+                status_text(&checkin.status),
+                escape(&checkin.id),
+                t("admin.detail_link"),
+            ));
+        }
+        body.push_str("</table>");
+    }
+    Html(page(
+        &t("admin.checkins_title"),
+        Some(&session.csrf_token),
+        &body,
+    ))
+    .into_response()
+}
+
+async fn get_checkin(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(id): Path<String>,
+) -> Response {
+    let result = state
+        .db
+        .call(move |connection| {
+            let Some(checkin) = checkins::find_checkin(connection, &id)? else {
+                return Ok(None);
+            };
+            let office = match checkin.office_id {
+                Some(office_id) => Some(
+                    admin::find_office(connection, office_id)
+                        .map_err(crate::error::ApiError::from)?,
+                ),
+                None => None,
+            };
+            let plan = api::find_plan(connection, &checkin.nip, &checkin.local_date)?;
+            Ok::<_, crate::error::ApiError>(Some((checkin, office, plan)))
+        })
+        .await;
+    let (checkin, office, plan) = match result {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return html_error(
+                StatusCode::NOT_FOUND,
+                &siperlu_core::messages::format(
+                    "admin.not_found",
+                    siperlu_core::messages::Locale::Id,
+                    &[],
+                ),
+                Some(&session.csrf_token),
+            );
+        }
+        Err(error) => {
+            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+        }
+    };
+
+    let zone = office
+        .as_ref()
+        .map(|o| o.time_zone.as_str())
+        .unwrap_or("Asia/Jakarta");
+    let mut body = String::new();
+    body.push_str("<div class=\"columns\"><section><table>");
+    let rows = [
+        (
+            t("admin.column_time"),
+            escape(&format_time(checkin.trusted_time_ms, zone)),
+        ),
+        (
+            t("admin.column_asn"),
+            format!(
+                "{} ({})",
+                escape(checkin.asn_name.as_deref().unwrap_or("-")),
+                escape(&mask_nip(&checkin.nip))
+            ),
+        ),
+        (
+            t("admin.filter_office"),
+            escape(office.as_ref().map(|o| o.name.as_str()).unwrap_or("-")),
+        ),
+        (t("admin.column_kind"), escape(&checkin.kind)),
+        (
+            t("admin.column_verdict"),
+            format!(
+                "{} / {}",
+                escape(&checkin.server_verdict),
+                escape(&checkin.device_verdict)
+            ),
+        ),
+        (
+            t("admin.filter_flag"),
+            format!("<span class=\"flag\">{}</span>", escape(&checkin.flags)),
+        ),
+        (
+            t("admin.filter_status"),
+            format!(
+                "<span id=\"status\">{}</span>",
+                status_text(&checkin.status)
+            ),
+        ),
+    ];
+    for (label, value) in rows {
+        body.push_str(&format!("<tr><th>{label}</th><td>{value}</td></tr>"));
+    }
+    body.push_str("</table>");
+
+    let accuracy_m = checkin.accuracy_mm as f64 / 1000.0;
+    match &office {
+        Some(office) => {
+            let fix = (checkin.latitude_e7, checkin.longitude_e7);
+            let distance_m = map::distance_from_centre_m(&office.fences, fix).unwrap_or(0.0);
+            body.push_str(&format!(
+                "<h2>{}</h2>{}<p id=\"distance\">{}</p>",
+                t("admin.map_title"),
+                map::render_map(&office.fences, fix, accuracy_m, &office.name),
+                tf(
+                    "admin.distance",
+                    &[
+                        ("distance_m", &format!("{distance_m:.0}")),
+                        ("accuracy_m", &format!("{accuracy_m:.0}"))
+                    ]
+                ),
+            ));
+        }
+        None => body.push_str(&format!("<p>{}</p>", t("admin.no_office"))),
+    }
+    body.push_str("</section><section>");
+
+    body.push_str(&format!("<h2>{}</h2>", t("admin.plan_title")));
+    match plan {
+        Some(plan) => {
+            body.push_str("<ol id=\"plan\">");
+            for item in &plan.items {
+                body.push_str(&format!("<li><strong>{}</strong>", escape(&item.title)));
+                if !item.place.is_empty() {
+                    body.push_str(&format!(" &mdash; {}", escape(&item.place)));
+                }
+                if !item.detail.is_empty() {
+                    body.push_str(&format!("<br>{}", escape(&item.detail)));
+                }
+                body.push_str("</li>");
+            }
+            body.push_str("</ol>");
+        }
+        None => body.push_str(&format!("<p>{}</p>", t("admin.no_plan"))),
+    }
+
+    body.push_str(&format!(
+        "<h2>{title}</h2><form method=\"post\" action=\"/admin/checkins/{id}/review\">\
+         <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
+         <p><label>{reason}<br><textarea name=\"reason\" rows=\"3\" cols=\"40\"></textarea></label></p>\
+         <p><button type=\"submit\" name=\"decision\" value=\"approve\">{approve}</button> \
+         <button type=\"submit\" name=\"decision\" value=\"reject\">{reject}</button></p></form></section></div>",
+        title = t("admin.review_title"),
+        id = escape(&checkin.id),
+        csrf = escape(&session.csrf_token),
+        reason = t("admin.reason"),
+        approve = t("admin.approve_button"),
+        reject = t("admin.reject_button"),
+    ));
+    Html(page(
+        &t("admin.detail_title"),
+        Some(&session.csrf_token),
+        &body,
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    csrf_token: String,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn post_review(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(id): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> Response {
+    if let Err(response) = check_csrf(&session, &form.csrf_token) {
+        return *response;
+    }
+    let decision = match form.decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        other => {
+            let detail = format!("decision {other:?}");
+            return html_error(
+                StatusCode::BAD_REQUEST,
+                &siperlu_core::messages::format(
+                    "admin.invalid_input",
+                    siperlu_core::messages::Locale::Id,
+                    &[("detail", &detail)],
+                ),
+                Some(&session.csrf_token),
+            );
+        }
+    };
+    let actor = session.username.clone();
+    let review_id = id.clone();
+    let result = state
+        .db
+        .call(move |connection| {
+            checkins::review_checkin(connection, &review_id, decision, &form.reason, &actor)
+        })
+        .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/admin/checkins/{id}")).into_response(),
+        Err(error) => {
+            let message =
+                siperlu_core::messages::text(error.id(), siperlu_core::messages::Locale::Id)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| error.message().to_string());
+            html_error(error.status(), &message, Some(&session.csrf_token))
+        }
+    }
+}
+
+// ---- audit and export ----
+
+async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
+    let result = state
+        .db
+        .call(|connection| checkins::list_audit(connection, 500))
+        .await;
+    let entries = match result {
+        Ok(entries) => entries,
+        Err(error) => {
+            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+        }
+    };
+    let mut body = format!(
+        "<table id=\"audit\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t("admin.column_time"),
+        t("admin.column_actor"),
+        t("admin.column_action"),
+        t("admin.column_target"),
+        t("admin.reason"),
+    );
+    for entry in entries {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&format_time(entry.at_ms, "Asia/Jakarta")),
+            escape(&entry.actor),
+            escape(&entry.action),
+            escape(&entry.target),
+            escape(&entry.reason),
+        ));
+    }
+    body.push_str("</table>");
+    Html(page(
+        &t("admin.audit_title"),
+        Some(&session.csrf_token),
+        &body,
+    ))
+    .into_response()
+}
+
+async fn get_export(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
+    let opd = match state
+        .db
+        .call(|connection| admin::list_opd(connection).map_err(crate::error::ApiError::from))
+        .await
+    {
+        Ok(opd) => opd,
+        Err(error) => {
+            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+        }
+    };
+    let month = admin::today().format("%Y-%m").to_string();
+    let mut body = format!(
+        "<form method=\"get\" action=\"/admin/export/recap\">\
+         <p><label>{month_label}<br><input name=\"month\" value=\"{month}\" pattern=\"[0-9]{{4}}-[0-9]{{2}}\" required></label></p>\
+         <p><label>{opd_label}<br><select name=\"opd_id\">",
+        month_label = t("admin.export_month"),
+        opd_label = t("admin.export_opd"),
+    );
+    for unit in opd {
+        body.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            unit.id,
+            escape(&unit.name)
+        ));
+    }
+    body.push_str(&format!(
+        "</select></label></p><p><button type=\"submit\" name=\"format\" value=\"csv\">{}</button> \
+         <button type=\"submit\" name=\"format\" value=\"xlsx\">{}</button></p></form>",
+        t("admin.export_csv"),
+        t("admin.export_xlsx"),
+    ));
+    Html(page(
+        &t("admin.export_title"),
+        Some(&session.csrf_token),
+        &body,
+    ))
+    .into_response()
+}
