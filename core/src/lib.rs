@@ -8,3 +8,8 @@
 
 pub mod assets;
 pub mod messages;
+pub mod record;
+pub mod signed;
+pub mod time;
+pub mod vault;
+pub mod wire;
