@@ -14,8 +14,8 @@ use chrono::DateTime;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use siperlu_core::plan::{PlanItem, PlanRevision, PlanStatus, SignedPlanRevision, TimeWindow};
 use siperlu_core::record::{
-    ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode, RECORD_FORMAT_VERSION, RecordFace,
-    RecordGeofence, RecordLocation, SignedRecord, verify_chain,
+    ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
+    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation, SignedRecord, verify_chain,
 };
 use siperlu_core::signed::SignedEnvelope;
 use siperlu_core::time::{TimeSource, UNBOUNDED_UNCERTAINTY_MS};
@@ -30,7 +30,9 @@ fn seed() -> [u8; 32] {
 }
 
 fn ms(text: &str) -> i64 {
-    DateTime::parse_from_rfc3339(text).expect("vector timestamp parses").timestamp_millis()
+    DateTime::parse_from_rfc3339(text)
+        .expect("vector timestamp parses")
+        .timestamp_millis()
 }
 
 fn protocol_path() -> PathBuf {
@@ -77,7 +79,10 @@ fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
         },
         reasons: vec![],
         template_id: "tpl-01938f39".to_string(),
-        model_ids: vec!["fr_feature.onnx:5d1a".to_string(), "fr_liveness.onnx:9e07".to_string()],
+        model_ids: vec![
+            "fr_feature.onnx:5d1a".to_string(),
+            "fr_liveness.onnx:9e07".to_string(),
+        ],
         sequence: 1,
         previous_hash: GENESIS_HASH,
     };
@@ -153,9 +158,18 @@ fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
     };
 
     vec![
-        ("check-in inside the fence, WIB, time from a server anchor", check_in),
-        ("check-out outside the fence with a mock fix, WITA", check_out),
-        ("failed check-in after a reboot, WIT, time from the wall clock", wall_clock),
+        (
+            "check-in inside the fence, WIB, time from a server anchor",
+            check_in,
+        ),
+        (
+            "check-out outside the fence with a mock fix, WITA",
+            check_out,
+        ),
+        (
+            "failed check-in after a reboot, WIT, time from the wall clock",
+            wall_clock,
+        ),
     ]
 }
 
@@ -205,7 +219,11 @@ fn generated_section() -> String {
     let public_key = key_pair.public_key().as_ref().to_vec();
     let mut text = String::new();
     writeln!(text, "{BEGIN}").expect("write to string");
-    writeln!(text, "\nAll vectors are signed by the Ed25519 key whose seed is the bytes 0x00 to 0x1f.\n").expect("write");
+    writeln!(
+        text,
+        "\nAll vectors are signed by the Ed25519 key whose seed is the bytes 0x00 to 0x1f.\n"
+    )
+    .expect("write");
     text.push_str(&hex_block("seed", &seed()));
     text.push('\n');
     text.push_str(&hex_block("public_key", &public_key));
@@ -237,13 +255,23 @@ fn generated_section() -> String {
         plan_bytes.len() - 64
     )
     .expect("write");
-    text.push_str(&hex_block("plan_body", &plan_bytes[..plan_bytes.len() - 64]));
+    text.push_str(&hex_block(
+        "plan_body",
+        &plan_bytes[..plan_bytes.len() - 64],
+    ));
     text.push_str("\nSignature:\n\n");
-    text.push_str(&hex_block("plan_signature", &plan_bytes[plan_bytes.len() - 64..]));
+    text.push_str(&hex_block(
+        "plan_signature",
+        &plan_bytes[plan_bytes.len() - 64..],
+    ));
 
-    let envelope = SignedEnvelope::sign("server-2026-12", br#"{"offices":[],"max_clock_skew_ms":120000}"#, &key_pair)
-        .expect("vector envelope is valid")
-        .encode();
+    let envelope = SignedEnvelope::sign(
+        "server-2026-12",
+        br#"{"offices":[],"max_clock_skew_ms":120000}"#,
+        &key_pair,
+    )
+    .expect("vector envelope is valid")
+    .encode();
     writeln!(text, "\n### Signed envelope vector\n").expect("write");
     writeln!(
         text,
@@ -268,7 +296,10 @@ fn vectors_chain_and_verify() {
         previous = signed.hash();
         signed_records.push(signed);
     }
-    let bytes: Vec<&[u8]> = signed_records.iter().map(|signed| signed.as_bytes()).collect();
+    let bytes: Vec<&[u8]> = signed_records
+        .iter()
+        .map(|signed| signed.as_bytes())
+        .collect();
     let report = verify_chain(device_id(), key_pair.public_key().as_ref(), None, &bytes);
     assert!(report.is_clean(), "{:?}", report.findings);
 }
@@ -277,12 +308,19 @@ fn vectors_chain_and_verify() {
 fn protocol_doc_matches_code() {
     let path = protocol_path();
     let document = std::fs::read_to_string(&path).expect("docs/PROTOCOL.md is readable");
-    let start = document.find(BEGIN).expect("PROTOCOL.md has the BEGIN marker");
+    let start = document
+        .find(BEGIN)
+        .expect("PROTOCOL.md has the BEGIN marker");
     let end = document.find(END).expect("PROTOCOL.md has the END marker") + END.len() + 1;
     let generated = generated_section();
 
     if std::env::var_os("SIPERLU_UPDATE_VECTORS").is_some() {
-        let updated = format!("{}{}{}", &document[..start], generated, &document[end.min(document.len())..]);
+        let updated = format!(
+            "{}{}{}",
+            &document[..start],
+            generated,
+            &document[end.min(document.len())..]
+        );
         std::fs::write(&path, updated).expect("PROTOCOL.md is writable");
         return;
     }
@@ -311,6 +349,12 @@ fn python_verifies_vectors() {
         .expect("python3 runs; install Python 3 and run scripts/setup");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "scripts/verify_vectors.py failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("5 vectors verified"), "unexpected output:\n{stdout}");
+    assert!(
+        output.status.success(),
+        "scripts/verify_vectors.py failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("5 vectors verified"),
+        "unexpected output:\n{stdout}"
+    );
 }
