@@ -8,3 +8,11 @@
 
 pub mod assets;
 pub mod messages;
+pub mod plan;
+pub mod record;
+pub mod signed;
+#[cfg(feature = "store")]
+pub mod store;
+pub mod time;
+pub mod vault;
+pub mod wire;
