@@ -7,4 +7,6 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+pub mod geofence;
+pub mod location;
 pub mod messages;
