@@ -162,7 +162,9 @@ pub enum GeofenceError {
     )]
     UnvalidatedOffice { office_id: String },
 
-    #[error("invalid offices file: {message}")]
+    #[error(
+        "the JSON does not match the offices file format ({message}); docs/GEOFENCE.md describes the format"
+    )]
     Parse { message: String },
 }
 
