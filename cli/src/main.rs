@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod geofence;
 mod messages;
 
 #[derive(Parser)]
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check GPS fixes against office geofences.
+    Geofence(geofence::GeofenceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
 }
@@ -33,6 +36,7 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Geofence(args) => geofence::run(args),
         Command::Messages(args) => messages::run(args),
     };
 
