@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod geofence;
 mod messages;
 mod server;
 
@@ -22,6 +23,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check GPS fixes against office geofences.
+    Geofence(geofence::GeofenceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
     /// Run the backend: device API, admin pages and metrics on a SQLite database.
@@ -36,6 +39,7 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Geofence(args) => geofence::run(args),
         Command::Messages(args) => messages::run(args),
         Command::Server(args) => server::run(args),
     };

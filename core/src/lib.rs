@@ -7,6 +7,16 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+pub mod geofence;
+pub mod location;
 pub mod messages;
 pub mod nip;
+pub mod plan;
+pub mod record;
 pub mod request_auth;
+pub mod signed;
+#[cfg(feature = "store")]
+pub mod store;
+pub mod time;
+pub mod vault;
+pub mod wire;

@@ -8,7 +8,12 @@
 mod admin;
 mod api;
 mod common;
+mod geofence;
+mod location;
 mod nip;
+mod plan;
+mod record;
+mod time;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +68,11 @@ impl Message {
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
 const SECTIONS: &[&[Message]] = &[
     common::MESSAGES,
+    geofence::MESSAGES,
+    location::MESSAGES,
+    time::MESSAGES,
+    record::MESSAGES,
+    plan::MESSAGES,
     nip::MESSAGES,
     api::MESSAGES,
     admin::MESSAGES,
