@@ -5,7 +5,7 @@ use super::Message;
 pub(super) const MESSAGES: &[Message] = &[
     Message {
         id: "admin.title",
-        id_text: "Siperlu Admin",
+        id_text: "Admin Siperlu",
         en_text: "Siperlu Admin",
     },
     Message {
@@ -60,8 +60,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.filter_status",
-        id_text: "Status",
-        en_text: "Status",
+        id_text: "Status verifikasi",
+        en_text: "Review status",
     },
     Message {
         id: "admin.filter_flag",
@@ -85,8 +85,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.column_asn",
-        id_text: "ASN",
-        en_text: "ASN",
+        id_text: "Nama ASN",
+        en_text: "ASN name",
     },
     Message {
         id: "admin.column_kind",
@@ -215,8 +215,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.export_opd",
-        id_text: "OPD",
-        en_text: "OPD",
+        id_text: "Unit kerja (OPD)",
+        en_text: "Work unit (OPD)",
     },
     Message {
         id: "admin.export_csv",
@@ -231,7 +231,7 @@ pub(super) const MESSAGES: &[Message] = &[
     Message {
         id: "admin.recap_nip",
         id_text: "NIP",
-        en_text: "NIP",
+        en_text: "Civil servant ID (NIP)",
     },
     Message {
         id: "admin.recap_name",
