@@ -9,7 +9,7 @@ use crate::auth::{self, AdminSession, SESSION_COOKIE};
 use crate::db::DbError;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
-use crate::fences::{Fence, validate_fences};
+use crate::fences::{Fence, GeoOffice, parse_zone, validate_office};
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
@@ -24,8 +24,6 @@ use siperlu_core::nip::{mask_nip, nip_log_id, parse_nip};
 
 /// Header carrying the CSRF token on mutating admin JSON requests.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Time zones of Indonesian offices: WIB, WITA and WIT.
-pub const TIME_ZONES: &[&str] = &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"];
 /// Default and largest lifetime of an enrollment code, in minutes.
 pub const DEFAULT_CODE_MINUTES: i64 = 24 * 60;
 pub const MAX_CODE_MINUTES: i64 = 7 * 24 * 60;
@@ -199,7 +197,7 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
             format!("{:?} must be \"office\" or \"dinas_luar\"", new.kind),
         ));
     }
-    if !TIME_ZONES.contains(&new.time_zone.as_str()) {
+    let Some(zone) = parse_zone(&new.time_zone) else {
         return Err(invalid(
             "time_zone",
             format!(
@@ -207,8 +205,9 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
                 new.time_zone
             ),
         ));
-    }
-    validate_fences(&new.fences).map_err(|error| invalid("fences", error.to_string()))?;
+    };
+    validate_office(&code, &name, zone, &new.fences)
+        .map_err(|error| invalid("fences", error.to_string()))?;
     if let Some(opd_id) = new.opd_id {
         find_opd(connection, opd_id)?;
     }
@@ -224,7 +223,7 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
                 name,
                 new.kind,
                 new.opd_id,
-                new.time_zone,
+                zone.tz_name(),
                 fences_json,
                 now_ms()
             ],
@@ -242,9 +241,21 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
         name,
         kind: new.kind.clone(),
         opd_id: new.opd_id,
-        time_zone: new.time_zone.clone(),
+        time_zone: zone.tz_name().to_string(),
         fences: new.fences.clone(),
     })
+}
+
+impl Office {
+    /// The office as core's geofence code sees it; its id is the office code.
+    pub fn to_geo(&self) -> GeoOffice {
+        GeoOffice {
+            id: self.code.clone(),
+            name: self.name.clone(),
+            time_zone: parse_zone(&self.time_zone).unwrap_or(crate::fences::OfficeZone::Wib),
+            fences: self.fences.clone(),
+        }
+    }
 }
 
 fn office_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Office, String)> {
@@ -845,9 +856,11 @@ mod test {
                 opd_id: None,
                 time_zone: time_zone.into(),
                 fences: vec![Fence::Circle {
-                    latitude_e7: -62_000_000,
-                    longitude_e7: 1_068_166_666,
-                    radius_m: 100,
+                    center: crate::fences::LatLon {
+                        lat: -6.2,
+                        lon: 106.8166666,
+                    },
+                    radius_m: 100.0,
                 }],
             };
             insert_office(c, &new("Asia/Jakarta", "KB-01"))?;

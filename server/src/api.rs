@@ -6,7 +6,7 @@
 //! signed with that key (see `device_auth`). The configuration and the time anchor are signed
 //! by the server key, so the phone can trust them later while offline.
 
-use crate::admin::{self, Office, enrollment_code_hash};
+use crate::admin::{self, enrollment_code_hash};
 use crate::db::DbError;
 use crate::device_auth::SignedDevice;
 use crate::error::ApiError;
@@ -17,6 +17,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use siperlu_core::geofence::{Assignment, DinasLuar};
+use siperlu_core::location::LocationPolicy;
 use siperlu_core::nip::{nip_log_id, parse_nip};
 
 /// Format version of the configuration document.
@@ -33,6 +35,10 @@ pub struct RegisterRequest {
     pub device_public_key: String,
     /// Id of the face template enrolled on the phone.
     pub template_id: String,
+    /// The device id the phone created when it initialised its store (a UUID). Records name
+    /// this id, so a phone that has one must send it; without it the server assigns one.
+    #[serde(default)]
+    pub device_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,15 +67,11 @@ pub struct ConfigDocument {
     pub nip: String,
     /// The largest allowed distance between a request timestamp and server time.
     pub request_window_ms: i64,
-    /// Locations the ASN is assigned to, now or later, with the assignment dates.
-    pub locations: Vec<AssignedLocation>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AssignedLocation {
-    pub valid_from: String,
-    pub valid_until: String,
-    pub office: Office,
+    /// Where the ASN may check in, in core's geofence format: offices assigned today, and
+    /// dinas luar locations that have not ended, with their dates.
+    pub assignment: Assignment,
+    /// Limits for the location trust flags.
+    pub location_policy: LocationPolicy,
 }
 
 /// A server time anchor bound to the request that asked for it.
@@ -117,7 +119,17 @@ pub async fn register(
     let public_key = parse_public_key(&request.device_public_key)?;
     check_template_id(&request.template_id)?;
     let code_hash = enrollment_code_hash(&request.enrollment_code);
-    let device_id = uuid::Uuid::now_v7().to_string();
+    let device_id = match &request.device_id {
+        Some(text) => uuid::Uuid::parse_str(text)
+            .map_err(|_| {
+                ApiError::invalid_field(
+                    "device_id",
+                    "expected a UUID such as 5a1e0c3e-7d2b-4f0a-9c41-0b9e2f6d8a17",
+                )
+            })?
+            .to_string(),
+        None => uuid::Uuid::now_v7().to_string(),
+    };
     let nip_text = nip.as_str().to_string();
 
     let registered_id = device_id.clone();
@@ -178,15 +190,27 @@ fn build_config(
     now_ms: i64,
 ) -> Result<ConfigDocument, ApiError> {
     let today = admin::today();
-    let mut locations = Vec::new();
-    for assignment in admin::assignments_of(connection, nip, today).map_err(ApiError::from)? {
-        let office =
-            admin::find_office(connection, assignment.office_id).map_err(ApiError::from)?;
-        locations.push(AssignedLocation {
-            valid_from: assignment.valid_from,
-            valid_until: assignment.valid_until,
-            office,
-        });
+    let mut assignment = Assignment::default();
+    for assigned in admin::assignments_of(connection, nip, today).map_err(ApiError::from)? {
+        let office = admin::find_office(connection, assigned.office_id).map_err(ApiError::from)?;
+        let (Ok(valid_from), Ok(valid_to)) = (
+            admin::parse_date("valid_from", &assigned.valid_from),
+            admin::parse_date("valid_until", &assigned.valid_until),
+        ) else {
+            continue;
+        };
+        if office.kind == "dinas_luar" {
+            assignment.dinas_luar.push(DinasLuar {
+                location: office.to_geo(),
+                valid_from,
+                valid_to,
+                letter_number: None,
+            });
+        } else if valid_from <= today && !assignment.offices.iter().any(|o| o.id == office.code) {
+            // NOTE: core's offices are valid every day, so an office assignment starting later
+            // reaches the phone only with the first configuration fetched on or after its start.
+            assignment.offices.push(office.to_geo());
+        }
     }
     Ok(ConfigDocument {
         format: CONFIG_FORMAT,
@@ -194,7 +218,8 @@ fn build_config(
         device_id: device_id.to_string(),
         nip: nip.to_string(),
         request_window_ms: crate::DEFAULT_REQUEST_WINDOW_MS,
-        locations,
+        assignment,
+        location_policy: LocationPolicy::default(),
     })
 }
 

@@ -95,7 +95,9 @@ CREATE TABLE devices (
     public_key BLOB NOT NULL UNIQUE,
     template_id TEXT NOT NULL,
     registered_at_ms INTEGER NOT NULL,
-    revoked_at_ms INTEGER
+    revoked_at_ms INTEGER,
+    chain_sequence INTEGER,
+    chain_hash BLOB
 );
 CREATE TABLE plans (
     nip TEXT NOT NULL REFERENCES asn(nip),
@@ -123,6 +125,8 @@ CREATE TABLE records (
     server_verdict TEXT NOT NULL,
     distance_m REAL,
     face_score_milli INTEGER,
+    face_matched INTEGER NOT NULL DEFAULT 0,
+    time_source TEXT NOT NULL DEFAULT '',
     flags TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
     received_at_ms INTEGER NOT NULL

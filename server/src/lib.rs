@@ -23,6 +23,7 @@ pub mod export;
 pub mod extract;
 pub mod fences;
 pub mod html;
+pub mod ingest;
 pub mod keys;
 pub mod map;
 pub mod metrics;
@@ -224,6 +225,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/devices/register", post(api::register))
         .route("/api/v1/config", get(api::get_config))
         .route("/api/v1/time", get(api::get_time))
+        .route("/api/v1/records", post(ingest::post_records))
         .route(
             "/api/v1/plans/{date}",
             get(api::get_plan).put(api::put_plan),

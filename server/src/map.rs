@@ -6,7 +6,7 @@
 //! north in metres. Over a few kilometres the error of this projection is well under a metre,
 //! far below GPS accuracy.
 
-use crate::fences::Fence;
+use crate::fences::{Fence, LatLon};
 use crate::html::escape;
 use std::fmt::Write;
 
@@ -22,43 +22,46 @@ pub struct LocalPoint {
     pub north_m: f64,
 }
 
-/// Projects a coordinate in 1e-7 degrees onto the grid around `origin`.
-pub fn project(origin: (i64, i64), point: (i64, i64)) -> LocalPoint {
-    let to_radians = |e7: i64| (e7 as f64 / 1e7).to_radians();
-    let latitude0 = to_radians(origin.0);
+/// Projects `point` onto the metre grid around `origin`.
+pub fn project(origin: LatLon, point: LatLon) -> LocalPoint {
+    let latitude0 = origin.lat.to_radians();
     LocalPoint {
-        east_m: (to_radians(point.1) - to_radians(origin.1)) * latitude0.cos() * EARTH_RADIUS_M,
-        north_m: (to_radians(point.0) - to_radians(origin.0)) * EARTH_RADIUS_M,
+        east_m: (point.lon - origin.lon).to_radians() * latitude0.cos() * EARTH_RADIUS_M,
+        north_m: (point.lat - origin.lat).to_radians() * EARTH_RADIUS_M,
+    }
+}
+
+/// Converts record coordinates in 1e-7 degrees to a point.
+pub fn from_e7(latitude_e7: i64, longitude_e7: i64) -> LatLon {
+    LatLon {
+        lat: latitude_e7 as f64 / 1e7,
+        lon: longitude_e7 as f64 / 1e7,
     }
 }
 
 /// The centre of an office: the centre of its first circle, or the vertex mean of its first
 /// polygon.
-pub fn office_centre(fences: &[Fence]) -> Option<(i64, i64)> {
+pub fn office_centre(fences: &[Fence]) -> Option<LatLon> {
     match fences.first()? {
-        Fence::Circle {
-            latitude_e7,
-            longitude_e7,
-            ..
-        } => Some((*latitude_e7, *longitude_e7)),
+        Fence::Circle { center, .. } => Some(*center),
         Fence::Polygon { exterior, .. } => {
-            let count = exterior.len().max(1) as i64;
-            let latitude: i64 = exterior.iter().map(|p| p[0]).sum::<i64>() / count;
-            let longitude: i64 = exterior.iter().map(|p| p[1]).sum::<i64>() / count;
-            Some((latitude, longitude))
+            let count = exterior.len().max(1) as f64;
+            Some(LatLon {
+                lat: exterior.iter().map(|p| p.lat).sum::<f64>() / count,
+                lon: exterior.iter().map(|p| p.lon).sum::<f64>() / count,
+            })
         }
     }
 }
 
-/// Distance in metres between the office centre and the fix.
-pub fn distance_from_centre_m(fences: &[Fence], fix: (i64, i64)) -> Option<f64> {
-    let centre = office_centre(fences)?;
-    let local = project(centre, fix);
+/// Distance in metres between the office centre and the fix, on the local grid.
+pub fn distance_from_centre_m(fences: &[Fence], fix: LatLon) -> Option<f64> {
+    let local = project(office_centre(fences)?, fix);
     Some(local.east_m.hypot(local.north_m))
 }
 
 /// Draws the fences and the fix (with its accuracy radius in metres) as an SVG element.
-pub fn render_map(fences: &[Fence], fix: (i64, i64), accuracy_m: f64, title: &str) -> String {
+pub fn render_map(fences: &[Fence], fix: LatLon, accuracy_m: f64, title: &str) -> String {
     let Some(origin) = office_centre(fences) else {
         return String::new();
     };
@@ -69,18 +72,14 @@ pub fn render_map(fences: &[Fence], fix: (i64, i64), accuracy_m: f64, title: &st
         (fix_point.east_m.abs().max(fix_point.north_m.abs()) + accuracy_m).max(10.0);
     for fence in fences {
         match fence {
-            Fence::Circle {
-                latitude_e7,
-                longitude_e7,
-                radius_m,
-            } => {
-                let centre = project(origin, (*latitude_e7, *longitude_e7));
-                let reach = centre.east_m.abs().max(centre.north_m.abs()) + f64::from(*radius_m);
+            Fence::Circle { center, radius_m } => {
+                let centre = project(origin, *center);
+                let reach = centre.east_m.abs().max(centre.north_m.abs()) + radius_m;
                 half_extent_m = half_extent_m.max(reach);
             }
             Fence::Polygon { exterior, holes } => {
                 for point in exterior.iter().chain(holes.iter().flatten()) {
-                    let local = project(origin, (point[0], point[1]));
+                    let local = project(origin, *point);
                     half_extent_m = half_extent_m.max(local.east_m.abs().max(local.north_m.abs()));
                 }
             }
@@ -104,25 +103,21 @@ pub fn render_map(fences: &[Fence], fix: (i64, i64), accuracy_m: f64, title: &st
     );
     for fence in fences {
         match fence {
-            Fence::Circle {
-                latitude_e7,
-                longitude_e7,
-                radius_m,
-            } => {
-                let (x, y) = to_svg(project(origin, (*latitude_e7, *longitude_e7)));
+            Fence::Circle { center, radius_m } => {
+                let (x, y) = to_svg(project(origin, *center));
                 let _ = write!(
                     svg,
                     "<circle class=\"fence\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"#2e7d32\" fill-opacity=\"0.15\" stroke=\"#2e7d32\" stroke-width=\"2\"/>",
-                    r = f64::from(*radius_m) * scale
+                    r = radius_m * scale
                 );
             }
             Fence::Polygon { exterior, holes } => {
                 let mut path = String::new();
                 for ring in std::iter::once(exterior).chain(holes.iter()) {
                     for (index, point) in ring.iter().enumerate() {
-                        let (x, y) = to_svg(project(origin, (point[0], point[1])));
-                        let _ =
-                            write!(path, "{}{x:.1},{y:.1} ", if index == 0 { "M" } else { "L" });
+                        let (x, y) = to_svg(project(origin, *point));
+                        let command = if index == 0 { "M" } else { "L" };
+                        let _ = write!(path, "{command}{x:.1},{y:.1} ");
                     }
                     path.push_str("Z ");
                 }
@@ -173,29 +168,34 @@ mod test {
     #[test]
     fn projection_of_known_offset() {
         // 0.001 degree of latitude is about 111.2 m everywhere.
-        let local = project((-62_000_000, 1_068_000_000), (-61_990_000, 1_068_000_000));
+        let local = project(
+            from_e7(-62_000_000, 1_068_000_000),
+            from_e7(-61_990_000, 1_068_000_000),
+        );
         assert!((local.north_m - 111.19).abs() < 0.1, "{local:?}");
         assert!(local.east_m.abs() < 1e-9);
         // 0.001 degree of longitude at 6.2 S is about 110.5 m.
-        let local = project((-62_000_000, 1_068_000_000), (-62_000_000, 1_068_010_000));
+        let local = project(
+            from_e7(-62_000_000, 1_068_000_000),
+            from_e7(-62_000_000, 1_068_010_000),
+        );
         assert!((local.east_m - 110.55).abs() < 0.1, "{local:?}");
     }
 
     #[test]
     fn map_contains_fence_fix_and_accuracy() {
         let fences = vec![Fence::Circle {
-            latitude_e7: -62_000_000,
-            longitude_e7: 1_068_000_000,
-            radius_m: 100,
+            center: from_e7(-62_000_000, 1_068_000_000),
+            radius_m: 100.0,
         }];
-        let svg = render_map(&fences, (-61_995_000, 1_068_000_000), 15.0, "Kantor <A>");
+        let fix = from_e7(-61_995_000, 1_068_000_000);
+        let svg = render_map(&fences, fix, 15.0, "Kantor <A>");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("class=\"fence\""));
         assert!(svg.contains("class=\"fix\""));
         assert!(svg.contains("class=\"accuracy\""));
         assert!(svg.contains("Kantor &lt;A&gt;"));
-        let distance =
-            distance_from_centre_m(&fences, (-61_995_000, 1_068_000_000)).expect("centre");
+        let distance = distance_from_centre_m(&fences, fix).expect("centre");
         assert!((distance - 55.6).abs() < 0.2, "{distance}");
     }
 }

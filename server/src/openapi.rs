@@ -53,6 +53,14 @@ pub fn document() -> Value {
                 "summary": "Signed server time anchor", "security": signed(),
                 "responses": {"200": ok("Signed TimeAnchor", "SignedDocument"), "401": error_response("Unsigned or badly signed request"), "409": error_response("Replayed request")}
             }},
+            "/api/v1/records": {"post": {
+                "summary": "Upload a batch of signed attendance records (1 to 100)", "security": signed(),
+                "requestBody": json_body("UploadRequest"),
+                "responses": {"200": ok("A result per record; at least one accepted or duplicate", "UploadResponse"),
+                    "400": error_response("Malformed JSON or batch size"), "401": error_response("Unsigned or badly signed request"),
+                    "409": error_response("Replayed request"), "413": error_response("Body too large"),
+                    "422": {"description": "No record accepted: the error body plus `results`", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UploadRejected"}}}}}
+            }},
             "/api/v1/plans/{date}": {
                 "get": {"summary": "Work plan of a date", "security": signed(), "parameters": [date_parameter.clone()],
                     "responses": {"200": ok("The plan", "Plan"), "404": error_response("No plan for that date"), "401": error_response("Unsigned or badly signed request")}},
@@ -108,11 +116,16 @@ pub fn document() -> Value {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["id", "message"], "properties": {"id": {"type": "string", "examples": ["api.bad_signature"]}, "message": {"type": "string"}}}}},
                 "RegisterRequest": {"type": "object", "required": ["enrollment_code", "nip", "device_public_key", "template_id"], "properties": {
                     "enrollment_code": {"type": "string"}, "nip": {"type": "string", "pattern": "^[0-9]{18}$"},
-                    "device_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "template_id": {"type": "string", "maxLength": 128}}},
+                    "device_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "template_id": {"type": "string", "maxLength": 128},
+                    "device_id": {"type": "string", "format": "uuid", "description": "the id the phone's store created; records name it"}}},
                 "RegisterResponse": {"type": "object", "properties": {"device_id": {"type": "string"}, "config": {"$ref": "#/components/schemas/SignedDocument"}}},
                 "SignedDocument": {"type": "object", "required": ["document", "signature", "server_public_key"], "properties": {
                     "document": {"type": "string", "description": "JSON text; the signature covers its exact UTF-8 bytes"},
                     "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}, "server_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}},
+                "UploadRequest": {"type": "object", "required": ["records"], "properties": {"records": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": "string", "contentEncoding": "base64", "description": "signed record bytes (body then signature), see docs/PROTOCOL.md"}}}},
+                "RecordResult": {"type": "object", "required": ["index", "status"], "properties": {"index": {"type": "integer"}, "record_id": {"type": ["string", "null"]}, "status": {"enum": ["accepted", "duplicate", "rejected"]}, "reason_id": {"type": "string"}, "flags": {"type": "array", "items": {"type": "string"}}}},
+                "UploadResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/RecordResult"}}}},
+                "UploadRejected": {"allOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/UploadResponse"}]},
                 "PlanItem": {"type": "object", "required": ["title"], "properties": {"title": {"type": "string", "maxLength": 200}, "detail": {"type": "string", "maxLength": 2000}, "place": {"type": "string", "maxLength": 200}}},
                 "PlanRequest": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "minItems": 1, "maxItems": 30, "items": {"$ref": "#/components/schemas/PlanItem"}}}},
                 "Plan": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "revision": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/PlanItem"}}, "updated_at_ms": {"type": "integer"}}},

@@ -451,8 +451,11 @@ async fn get_checkin(
     let accuracy_m = checkin.accuracy_mm as f64 / 1000.0;
     match &office {
         Some(office) => {
-            let fix = (checkin.latitude_e7, checkin.longitude_e7);
-            let distance_m = map::distance_from_centre_m(&office.fences, fix).unwrap_or(0.0);
+            let fix = map::from_e7(checkin.latitude_e7, checkin.longitude_e7);
+            let distance_m = checkin
+                .distance_m
+                .or_else(|| map::distance_from_centre_m(&office.fences, fix))
+                .unwrap_or(0.0);
             body.push_str(&format!(
                 "<h2>{}</h2>{}<p id=\"distance\">{}</p>",
                 t("admin.map_title"),

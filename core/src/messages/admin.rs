@@ -135,8 +135,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.distance",
-        id_text: "Jarak dari pusat kantor: {distance_m} m (akurasi GPS ±{accuracy_m} m)",
-        en_text: "Distance from the office centre: {distance_m} m (GPS accuracy ±{accuracy_m} m)",
+        id_text: "Jarak ke geofence kantor: {distance_m} m (0 berarti di dalam); akurasi GPS ±{accuracy_m} m",
+        en_text: "Distance to the office geofence: {distance_m} m (0 means inside); GPS accuracy ±{accuracy_m} m",
     },
     Message {
         id: "admin.no_office",

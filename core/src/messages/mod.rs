@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod common;
 mod geofence;
+mod ingest;
 mod location;
 mod nip;
 mod plan;
@@ -76,6 +77,7 @@ const SECTIONS: &[&[Message]] = &[
     nip::MESSAGES,
     api::MESSAGES,
     admin::MESSAGES,
+    ingest::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.

@@ -1,0 +1,572 @@
+//! Record ingest: `POST /api/v1/records`, where a device uploads batches of signed attendance
+//! records.
+//!
+//! The server believes nothing a record merely claims. For each record it checks, in order:
+//! the bytes decode; the record names the uploading device; its id is new or was stored with
+//! the very same bytes (idempotent upload, while a known id with other bytes is rejected and
+//! logged as a security event); the Ed25519 signature and the per-device hash chain
+//! (`siperlu_core::record::verify_chain`); the NIP is the device owner's. Accepted records are
+//! stored byte for byte, with derived columns: the geofence verdict recomputed from the server's
+//! own assignments at the record's trusted time, the local attendance day, and flags for an
+//! admin (device reasons, location trust flags, time checks, verdict mismatch, face mismatch,
+//! chain gaps and breaks).
+
+use crate::admin;
+use crate::db::DbError;
+use crate::device_auth::{Device, SignedDevice};
+use crate::error::ApiError;
+use crate::extract::parse_json;
+use crate::{AppState, now_ms};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use siperlu_core::geofence::{self, LatLon};
+use siperlu_core::location::{Fix, LocationPolicy, assess_fix};
+use siperlu_core::messages::{self, Locale};
+use siperlu_core::nip::nip_log_id;
+use siperlu_core::record::{ChainState, ChainStatus, SignedRecord, verify_chain};
+use siperlu_core::time::{DEFAULT_MAX_CLOCK_SKEW_MS, FLAG_CLOCK_SKEW, FLAG_NO_ANCHOR, TimeSource};
+use uuid::Uuid;
+
+/// Largest number of records in one upload.
+pub const MAX_BATCH_RECORDS: usize = 100;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequest {
+    /// Signed record bytes (body then signature), standard base64 each.
+    pub records: Vec<String>,
+}
+
+/// What happened to one record of a batch.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RecordResult {
+    /// Position in the uploaded batch.
+    pub index: usize,
+    /// Record id, when the bytes decode.
+    pub record_id: Option<String>,
+    /// `accepted`, `duplicate` or `rejected`.
+    pub status: &'static str,
+    /// Catalog id of the rejection reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<&'static str>,
+    /// Catalog ids of the flags raised on an accepted record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UploadResponse {
+    pub results: Vec<RecordResult>,
+}
+
+fn rejected(index: usize, record_id: Option<Uuid>, reason_id: &'static str) -> RecordResult {
+    RecordResult {
+        index,
+        record_id: record_id.map(|id| id.to_string()),
+        status: "rejected",
+        reason_id: Some(reason_id),
+        flags: Vec::new(),
+    }
+}
+
+/// `POST /api/v1/records`.
+pub async fn post_records(
+    State(state): State<AppState>,
+    signed: SignedDevice,
+) -> Result<Response, ApiError> {
+    let request: UploadRequest = parse_json(&signed.body)?;
+    let count = request.records.len();
+    if count == 0 || count > MAX_BATCH_RECORDS {
+        let id = "ingest.batch_size";
+        return Err(ApiError::invalid_with_id(
+            id,
+            messages::format(
+                id,
+                Locale::En,
+                &[
+                    ("max", &MAX_BATCH_RECORDS.to_string()),
+                    ("count", &count.to_string()),
+                ],
+            ),
+        ));
+    }
+    let decoded: Vec<Option<Vec<u8>>> = request
+        .records
+        .iter()
+        .map(|text| STANDARD.decode(text).ok())
+        .collect();
+
+    let device = signed.device;
+    let results = state
+        .db
+        .call(move |connection| ingest_batch(connection, &device, decoded, now_ms()))
+        .await?;
+
+    let accepted = results.iter().filter(|r| r.status == "accepted").count();
+    state.metrics.count_ingested(accepted as u64);
+    for result in &results {
+        if let Some(reason_id) = result.reason_id {
+            state.metrics.count_rejection(reason_id);
+        }
+    }
+
+    let any_kept = results.iter().any(|r| r.status != "rejected");
+    if any_kept {
+        return Ok(Json(UploadResponse { results }).into_response());
+    }
+    // Nothing was kept: answer 422 with the usual error body plus the per-record results.
+    let first_reason = results
+        .first()
+        .and_then(|result| result.reason_id)
+        .unwrap_or("record.malformed");
+    let id = "ingest.batch_rejected";
+    let body = json!({
+        "error": {"id": id, "message": messages::format(id, Locale::En, &[("reason", first_reason)])},
+        "results": results,
+    });
+    let mut response = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    response
+        .extensions_mut()
+        .insert(crate::error::ErrorId("ingest.batch_rejected"));
+    Ok(response)
+}
+
+fn security_event(
+    connection: &Connection,
+    kind: &str,
+    device_id: &str,
+    detail: &str,
+) -> Result<(), DbError> {
+    tracing::warn!(device_id, kind, detail, "security event");
+    connection.execute(
+        "INSERT INTO security_events (at_ms, kind, device_id, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![now_ms(), kind, device_id, detail],
+    )?;
+    Ok(())
+}
+
+/// Checks and stores one device's batch in a single transaction; returns a result per record in
+/// batch order.
+pub fn ingest_batch(
+    connection: &mut Connection,
+    device: &Device,
+    decoded: Vec<Option<Vec<u8>>>,
+    received_at_ms: i64,
+) -> Result<Vec<RecordResult>, ApiError> {
+    let transaction = connection.transaction().map_err(DbError::from)?;
+    let mut results: Vec<Option<RecordResult>> = vec![None; decoded.len()];
+    let device_uuid = Uuid::parse_str(&device.id).ok();
+
+    // Step 1: decode, check the device id, and sort out known ids.
+    let mut candidates: Vec<(usize, Vec<u8>, SignedRecord)> = Vec::new();
+    for (index, bytes) in decoded.into_iter().enumerate() {
+        let Some(bytes) = bytes else {
+            results[index] = Some(rejected(index, None, "record.malformed"));
+            continue;
+        };
+        let signed = match SignedRecord::from_bytes(&bytes) {
+            Ok(signed) => signed,
+            Err(_) => {
+                results[index] = Some(rejected(index, None, "record.malformed"));
+                continue;
+            }
+        };
+        let record_id = signed.record().record_id;
+        if Some(signed.record().device_id) != device_uuid {
+            security_event(
+                &transaction,
+                "record.wrong_device",
+                &device.id,
+                &format!(
+                    "record {record_id} names device {}",
+                    signed.record().device_id
+                ),
+            )?;
+            results[index] = Some(rejected(index, Some(record_id), "record.wrong_device"));
+            continue;
+        }
+
+        let stored: Option<Vec<u8>> = transaction
+            .query_row(
+                "SELECT bytes FROM records WHERE id = ?1",
+                params![record_id.to_string()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(DbError::from)?;
+        let earlier_in_batch = candidates
+            .iter()
+            .find(|(_, _, other)| other.record().record_id == record_id)
+            .map(|(_, other_bytes, _)| other_bytes.clone());
+        match stored.or(earlier_in_batch) {
+            Some(known) if known == bytes => {
+                results[index] = Some(RecordResult {
+                    index,
+                    record_id: Some(record_id.to_string()),
+                    status: "duplicate",
+                    reason_id: None,
+                    flags: Vec::new(),
+                });
+            }
+            Some(_) => {
+                security_event(
+                    &transaction,
+                    "ingest.id_conflict",
+                    &device.id,
+                    &format!("record {record_id} uploaded again with different bytes"),
+                )?;
+                results[index] = Some(rejected(index, Some(record_id), "ingest.id_conflict"));
+            }
+            None => candidates.push((index, bytes, signed)),
+        }
+    }
+
+    // Step 2: signature and hash chain, in sequence order.
+    candidates.sort_by_key(|(_, _, signed)| signed.record().sequence);
+    let state: Option<ChainState> = transaction
+        .query_row(
+            "SELECT chain_sequence, chain_hash FROM devices WHERE id = ?1",
+            params![device.id],
+            |row| {
+                Ok((
+                    row.get::<_, Option<i64>>(0)?,
+                    row.get::<_, Option<Vec<u8>>>(1)?,
+                ))
+            },
+        )
+        .map_err(DbError::from)
+        .map(|(sequence, hash)| match (sequence, hash) {
+            (Some(sequence), Some(hash)) if hash.len() == 32 => {
+                let mut fixed = [0u8; 32];
+                fixed.copy_from_slice(&hash);
+                Some(ChainState {
+                    sequence: sequence as u64,
+                    hash: fixed,
+                })
+            }
+            _ => None,
+        })?;
+    let byte_slices: Vec<&[u8]> = candidates
+        .iter()
+        .map(|(_, bytes, _)| bytes.as_slice())
+        .collect();
+    let report = match device_uuid {
+        Some(uuid) => verify_chain(uuid, &device.public_key, state, &byte_slices),
+        None => {
+            return Err(ApiError::internal(
+                "device id",
+                &"stored device id is not a UUID",
+            ));
+        }
+    };
+
+    // Step 3: derive, flag and store each record the chain accepted.
+    for ((index, bytes, signed), finding) in candidates.iter().zip(&report.findings) {
+        let record_id = signed.record().record_id;
+        let mut chain_flags: Vec<String> = Vec::new();
+        match &finding.status {
+            ChainStatus::Linked => {}
+            ChainStatus::SequenceGap { .. } | ChainStatus::ChainBreak { .. } => {
+                if let Some(id) = finding.status.message_id() {
+                    chain_flags.push(id.to_string());
+                }
+            }
+            ChainStatus::Duplicate => {
+                results[*index] = Some(RecordResult {
+                    index: *index,
+                    record_id: Some(record_id.to_string()),
+                    status: "duplicate",
+                    reason_id: None,
+                    flags: Vec::new(),
+                });
+                continue;
+            }
+            other => {
+                let reason_id = other.message_id().unwrap_or("record.malformed");
+                security_event(
+                    &transaction,
+                    reason_id,
+                    &device.id,
+                    &format!("record {record_id}"),
+                )?;
+                results[*index] = Some(rejected(*index, Some(record_id), reason_id));
+                continue;
+            }
+        }
+
+        if signed.record().nip != device.nip {
+            security_event(
+                &transaction,
+                "ingest.nip_mismatch",
+                &device.id,
+                &format!(
+                    "record {record_id} signed for NIP {}",
+                    nip_log_id(&signed.record().nip)
+                ),
+            )?;
+            results[*index] = Some(rejected(*index, Some(record_id), "ingest.nip_mismatch"));
+            continue;
+        }
+
+        let derived = derive(&transaction, device, signed, received_at_ms)?;
+        let mut flags = derived.flags;
+        flags.extend(chain_flags);
+        let mut unique = Vec::new();
+        for flag in flags {
+            if !unique.contains(&flag) {
+                unique.push(flag);
+            }
+        }
+        store(
+            &transaction,
+            device,
+            signed,
+            bytes,
+            &derived.columns,
+            &unique,
+            received_at_ms,
+        )?;
+        tracing::info!(
+            device_id = %device.id,
+            record_id = %record_id,
+            sequence = signed.record().sequence,
+            verdict = %derived.columns.server_verdict,
+            flags = unique.len(),
+            "record ingested"
+        );
+        results[*index] = Some(RecordResult {
+            index: *index,
+            record_id: Some(record_id.to_string()),
+            status: "accepted",
+            reason_id: None,
+            flags: unique,
+        });
+    }
+
+    if let Some(state) = report.state {
+        transaction
+            .execute(
+                "UPDATE devices SET chain_sequence = ?1, chain_hash = ?2 WHERE id = ?3",
+                params![state.sequence as i64, state.hash.to_vec(), device.id],
+            )
+            .map_err(DbError::from)?;
+    }
+    transaction.commit().map_err(DbError::from)?;
+
+    Ok(results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| result.unwrap_or_else(|| rejected(index, None, "record.malformed")))
+        .collect())
+}
+
+/// Columns computed by the server for one record.
+struct Columns {
+    office_id: Option<i64>,
+    local_date: String,
+    server_verdict: String,
+    distance_m: Option<f64>,
+}
+
+struct Derived {
+    columns: Columns,
+    flags: Vec<String>,
+}
+
+/// Recomputes the geofence verdict, the attendance day and the flags of one record.
+fn derive(
+    connection: &Connection,
+    device: &Device,
+    signed: &SignedRecord,
+    received_at_ms: i64,
+) -> Result<Derived, ApiError> {
+    let record = signed.record();
+    let mut flags: Vec<String> = record.reasons.clone();
+
+    // Time: the trusted time cannot lie after the moment the server received the record.
+    let trusted_ms = record.trusted_time_ms;
+    let allowed_ahead_ms =
+        i64::from(record.trusted_uncertainty_ms.min(24 * 3_600_000)) + DEFAULT_MAX_CLOCK_SKEW_MS;
+    if trusted_ms > received_at_ms + allowed_ahead_ms {
+        flags.push("ingest.future_time".into());
+    }
+    if record.time_source == TimeSource::WallClock {
+        flags.push(FLAG_NO_ANCHOR.into());
+    }
+    if (record.wall_clock_ms - trusted_ms).abs() > DEFAULT_MAX_CLOCK_SKEW_MS {
+        flags.push(FLAG_CLOCK_SKEW.into());
+    }
+    if !record.face.matched {
+        flags.push("ingest.face_not_matched".into());
+    }
+
+    // Location trust flags, with the device's previous stored record for impossible travel.
+    let fix = Fix {
+        latitude_e7: record.location.latitude_e7,
+        longitude_e7: record.location.longitude_e7,
+        accuracy_mm: record.location.accuracy_mm,
+        fix_time_ms: record.location.fix_time_ms,
+        provider: record.location.provider.clone(),
+        is_mock: record.location.mock,
+    };
+    let previous: Option<(Fix, i64)> = connection
+        .query_row(
+            "SELECT latitude_e7, longitude_e7, accuracy_mm, trusted_time_ms FROM records
+             WHERE device_id = ?1 AND sequence < ?2 ORDER BY sequence DESC LIMIT 1",
+            params![device.id, record.sequence as i64],
+            |row| {
+                Ok((
+                    Fix {
+                        latitude_e7: row.get::<_, i64>(0)? as i32,
+                        longitude_e7: row.get::<_, i64>(1)? as i32,
+                        accuracy_mm: row.get::<_, i64>(2)? as u32,
+                        fix_time_ms: row.get(3)?,
+                        provider: String::new(),
+                        is_mock: false,
+                    },
+                    row.get(3)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(DbError::from)?;
+    let previous_ref = previous.as_ref().map(|(fix, time_ms)| (fix, *time_ms));
+    match assess_fix(&fix, previous_ref, trusted_ms, &LocationPolicy::default()) {
+        Ok(location_flags) => flags.extend(
+            location_flags
+                .iter()
+                .map(|flag| flag.reason_id().to_string()),
+        ),
+        Err(_) => flags.push("ingest.invalid_location".into()),
+    }
+
+    // Geofence: recomputed against the places the server assigned for that day.
+    let offices = places_at(connection, &device.nip, trusted_ms)?;
+    let point = LatLon {
+        lat: f64::from(record.location.latitude_e7) / 1e7,
+        lon: f64::from(record.location.longitude_e7) / 1e7,
+    };
+    let accuracy_m = f64::from(record.location.accuracy_mm) / 1000.0;
+    let mut columns = Columns {
+        office_id: None,
+        local_date: local_date(trusted_ms, i32::from(record.zone_offset_minutes)),
+        server_verdict: "not_evaluated".into(),
+        distance_m: None,
+    };
+    if offices.is_empty() {
+        flags.push("ingest.no_assignment".into());
+    } else {
+        let geo_offices: Vec<geofence::Office> =
+            offices.iter().map(admin::Office::to_geo).collect();
+        match geofence::evaluate(geo_offices.iter(), point, accuracy_m) {
+            Ok(verdict) => {
+                columns.server_verdict = verdict.kind.as_str().to_string();
+                columns.distance_m = Some(verdict.distance_m);
+                if let Some(office) = offices
+                    .iter()
+                    .find(|office| office.code == verdict.office_id)
+                {
+                    columns.office_id = Some(office.id);
+                    if let Some(zone) = crate::fences::parse_zone(&office.time_zone) {
+                        if let Some(instant) = chrono::DateTime::from_timestamp_millis(trusted_ms) {
+                            columns.local_date = zone.local_date(instant).to_string();
+                        }
+                    }
+                }
+                if verdict.kind != geofence::VerdictKind::Inside {
+                    flags.push(verdict.reason_id.to_string());
+                }
+            }
+            Err(_) => flags.push("ingest.invalid_location".into()),
+        }
+    }
+    if record.geofence.code.name() != columns.server_verdict {
+        flags.push("ingest.verdict_mismatch".into());
+    }
+    Ok(Derived { columns, flags })
+}
+
+fn local_date(trusted_ms: i64, offset_minutes: i32) -> String {
+    chrono::DateTime::from_timestamp_millis(trusted_ms + i64::from(offset_minutes) * 60_000)
+        .map(|time| time.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// The offices and dinas luar locations assigned to `nip` on the local day of `trusted_ms`,
+/// each day judged in the location's own zone.
+fn places_at(
+    connection: &Connection,
+    nip: &str,
+    trusted_ms: i64,
+) -> Result<Vec<admin::Office>, ApiError> {
+    let Some(instant) = chrono::DateTime::from_timestamp_millis(trusted_ms) else {
+        return Ok(Vec::new());
+    };
+    let earliest = instant.date_naive() - chrono::Duration::days(1);
+    let mut places: Vec<admin::Office> = Vec::new();
+    for assignment in admin::assignments_of(connection, nip, earliest).map_err(ApiError::from)? {
+        let office =
+            admin::find_office(connection, assignment.office_id).map_err(ApiError::from)?;
+        let Some(zone) = crate::fences::parse_zone(&office.time_zone) else {
+            continue;
+        };
+        let day = zone.local_date(instant).to_string();
+        let covers = assignment.valid_from <= day && day <= assignment.valid_until;
+        if covers && !places.iter().any(|place| place.id == office.id) {
+            places.push(office);
+        }
+    }
+    Ok(places)
+}
+
+fn store(
+    connection: &Connection,
+    device: &Device,
+    signed: &SignedRecord,
+    bytes: &[u8],
+    columns: &Columns,
+    flags: &[String],
+    received_at_ms: i64,
+) -> Result<(), ApiError> {
+    let record = signed.record();
+    connection
+        .execute(
+            "INSERT INTO records (id, device_id, nip, sequence, bytes, kind, local_date,
+                trusted_time_ms, office_id, latitude_e7, longitude_e7, accuracy_mm, device_verdict,
+                server_verdict, distance_m, face_score_milli, face_matched, time_source, flags,
+                received_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
+            params![
+                record.record_id.to_string(),
+                device.id,
+                record.nip,
+                record.sequence as i64,
+                bytes,
+                record.kind.name(),
+                columns.local_date,
+                record.trusted_time_ms,
+                columns.office_id,
+                i64::from(record.location.latitude_e7),
+                i64::from(record.location.longitude_e7),
+                i64::from(record.location.accuracy_mm),
+                record.geofence.code.name(),
+                columns.server_verdict,
+                columns.distance_m,
+                record.face.score_milli,
+                record.face.matched,
+                record.time_source.name(),
+                flags.join(","),
+                received_at_ms,
+            ],
+        )
+        .map_err(DbError::from)?;
+    Ok(())
+}
