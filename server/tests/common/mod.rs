@@ -1,0 +1,519 @@
+//! Test support: a real siperlu server on 127.0.0.1 with a real SQLite file in a temp dir, a
+//! small HTTP/1.1 client, an admin session, and simulated phones that sign requests and
+//! records with real Ed25519 keys. Only the phone's camera and GPS are simulated: each record
+//! carries a fix and face verdict the test chooses.
+
+#![allow(dead_code)]
+
+use ring::rand::SystemRandom;
+use ring::signature::{Ed25519KeyPair, KeyPair};
+use serde_json::{Value, json};
+use siperlu_core::record::{
+    ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
+    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation, SignedRecord,
+};
+use siperlu_core::request_auth::{RequestParts, sign_request};
+use siperlu_core::time::TimeSource;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub const ADMIN_PASSWORD: &str = "kata-sandi-uji-coba-123";
+/// The office fence: a 150 m circle around the Bogor city hall.
+pub const OFFICE_LAT: f64 = -6.5950;
+pub const OFFICE_LON: f64 = 106.7967;
+
+/// A running server and where its files live.
+pub struct TestServer {
+    pub address: SocketAddr,
+    pub folder: tempfile::TempDir,
+    pub db_path: PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+    }
+}
+
+/// Starts a server; `tune` may change the configuration before it binds.
+pub async fn start_server(tune: impl FnOnce(&mut siperlu_server::ServerConfig)) -> TestServer {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let db_path = folder.path().join("siperlu.db");
+    let password_file = folder.path().join("admin-password");
+    std::fs::write(&password_file, format!("{ADMIN_PASSWORD}\n")).expect("write password file");
+
+    let mut config =
+        siperlu_server::ServerConfig::new(db_path.clone(), "127.0.0.1:0".parse().expect("address"));
+    config.admin_password_file = Some(password_file);
+    tune(&mut config);
+    let server = siperlu_server::bind(config).await.expect("bind server");
+    let address = server.local_addr().expect("bound address");
+    let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        server
+            .serve_until(async {
+                let _ = receiver.await;
+            })
+            .await
+            .expect("serve");
+    });
+    TestServer {
+        address,
+        folder,
+        db_path,
+        shutdown: Some(sender),
+    }
+}
+
+/// A response as received.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// The error id of a JSON error body.
+    pub fn error_id(&self) -> String {
+        self.json()["error"]["id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// Sends one HTTP/1.1 request on a fresh connection and reads the whole response.
+pub async fn send(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> Reply {
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    // The server may answer early (413) and close; a failed body write is fine then.
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .unwrap_or_else(|| {
+            panic!(
+                "no header end in response: {}",
+                String::from_utf8_lossy(raw)
+            )
+        });
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("status code");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked")
+    });
+    if chunked {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
+        let size_text = String::from_utf8_lossy(&data[..line_end]).to_string();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = line_end + 2;
+        out.extend_from_slice(&data[start..start + size]);
+        data = &data[start + size + 2..];
+    }
+    out
+}
+
+/// An admin logged in through the JSON API.
+#[derive(Clone)]
+pub struct Admin {
+    pub address: SocketAddr,
+    pub cookie: String,
+    pub csrf_token: String,
+}
+
+pub async fn login_admin(address: SocketAddr) -> Admin {
+    let body = json!({"username": "admin", "password": ADMIN_PASSWORD}).to_string();
+    let reply = send(
+        address,
+        "POST",
+        "/api/v1/admin/session",
+        &[("content-type", "application/json".into())],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "login: {}", reply.text());
+    let set_cookie = reply.header("set-cookie").expect("session cookie");
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    let cookie = set_cookie
+        .split(';')
+        .next()
+        .expect("cookie pair")
+        .to_string();
+    Admin {
+        address,
+        cookie,
+        csrf_token: reply.json()["csrf_token"]
+            .as_str()
+            .expect("csrf token")
+            .to_string(),
+    }
+}
+
+impl Admin {
+    pub async fn get(&self, path: &str) -> Reply {
+        send(
+            self.address,
+            "GET",
+            path,
+            &[("cookie", self.cookie.clone())],
+            b"",
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+        send(
+            self.address,
+            "POST",
+            path,
+            &[
+                ("cookie", self.cookie.clone()),
+                ("content-type", "application/json".into()),
+                ("x-csrf-token", self.csrf_token.clone()),
+            ],
+            body.to_string().as_bytes(),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str) -> Reply {
+        send(
+            self.address,
+            "POST",
+            path,
+            &[
+                ("cookie", self.cookie.clone()),
+                ("content-type", "application/x-www-form-urlencoded".into()),
+            ],
+            form.as_bytes(),
+        )
+        .await
+    }
+
+    /// Creates an OPD, an office named `office_name` around the test point, and returns
+    /// (opd id, office id).
+    pub async fn create_office(&self, code: &str, office_name: &str) -> (i64, i64) {
+        let opd = self
+            .post_json(
+                "/api/v1/admin/opd",
+                &json!({"name": format!("Dinas {code}")}),
+            )
+            .await;
+        assert_eq!(opd.status, 201, "{}", opd.text());
+        let opd_id = opd.json()["id"].as_i64().expect("opd id");
+        let office = self
+            .post_json(
+                "/api/v1/admin/offices",
+                &json!({
+                    "code": code, "name": office_name, "opd_id": opd_id, "time_zone": "Asia/Jakarta",
+                    "fences": [{"type": "circle", "center": {"lat": OFFICE_LAT, "lon": OFFICE_LON}, "radius_m": 150.0}]
+                }),
+            )
+            .await;
+        assert_eq!(office.status, 201, "{}", office.text());
+        (opd_id, office.json()["id"].as_i64().expect("office id"))
+    }
+
+    /// Adds an ASN assigned to `office_id` from a month ago to a month ahead, and returns an
+    /// enrollment code for it.
+    pub async fn enroll_asn(&self, nip: &str, opd_id: i64, office_id: i64) -> String {
+        let asn = self
+            .post_json(
+                "/api/v1/admin/asn",
+                &json!({"nip": nip, "name": format!("ASN {}", &nip[15..]), "opd_id": opd_id}),
+            )
+            .await;
+        assert_eq!(asn.status, 201, "{}", asn.text());
+        let today = chrono::Utc::now().date_naive();
+        let assignment = self
+            .post_json(
+                "/api/v1/admin/assignments",
+                &json!({"nip": nip, "office_id": office_id,
+                    "valid_from": (today - chrono::Duration::days(30)).to_string(),
+                    "valid_until": (today + chrono::Duration::days(30)).to_string()}),
+            )
+            .await;
+        assert_eq!(assignment.status, 201, "{}", assignment.text());
+        self.new_code(nip).await
+    }
+
+    pub async fn new_code(&self, nip: &str) -> String {
+        let code = self
+            .post_json(
+                "/api/v1/admin/enrollment-codes",
+                &json!({"nip": nip, "valid_minutes": 60}),
+            )
+            .await;
+        assert_eq!(code.status, 201, "{}", code.text());
+        code.json()["code"].as_str().expect("code").to_string()
+    }
+}
+
+/// A valid NIP with the given serial (1..=999).
+pub fn nip_with_serial(serial: u32) -> String {
+    format!("198503122010011{serial:03}")
+}
+
+static NONCE_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A simulated phone with its own Ed25519 key and record chain.
+pub struct Phone {
+    pub address: SocketAddr,
+    pub key: Ed25519KeyPair,
+    pub device_id: uuid::Uuid,
+    pub nip: String,
+    pub sequence: u64,
+    pub previous_hash: [u8; 32],
+}
+
+pub fn new_key() -> Ed25519KeyPair {
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).expect("generate key");
+    Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("parse key")
+}
+
+pub fn now_ms() -> i64 {
+    siperlu_server::now_ms()
+}
+
+/// Registers a phone; panics unless the server accepts it.
+pub async fn register_phone(address: SocketAddr, nip: &str, code: &str) -> Phone {
+    let key = new_key();
+    let device_id = random_uuid();
+    let reply = register_request(address, nip, code, &key, device_id).await;
+    assert_eq!(reply.status, 201, "register: {}", reply.text());
+    assert_eq!(
+        reply.json()["device_id"].as_str(),
+        Some(device_id.to_string().as_str())
+    );
+    Phone {
+        address,
+        key,
+        device_id,
+        nip: nip.to_string(),
+        sequence: 0,
+        previous_hash: GENESIS_HASH,
+    }
+}
+
+pub async fn register_request(
+    address: SocketAddr,
+    nip: &str,
+    code: &str,
+    key: &Ed25519KeyPair,
+    device_id: uuid::Uuid,
+) -> Reply {
+    let body = json!({
+        "enrollment_code": code,
+        "nip": nip,
+        "device_public_key": hex::encode(key.public_key().as_ref()),
+        "template_id": "template-1",
+        "device_id": device_id.to_string(),
+    })
+    .to_string();
+    send(
+        address,
+        "POST",
+        "/api/v1/devices/register",
+        &[("content-type", "application/json".into())],
+        body.as_bytes(),
+    )
+    .await
+}
+
+impl Phone {
+    /// The signature headers for a request, with a fresh nonce.
+    pub fn sign(&self, method: &str, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+        let nonce = format!(
+            "n{:016x}{:016x}",
+            NONCE_COUNTER.fetch_add(1, Ordering::Relaxed),
+            rand_u64()
+        );
+        let parts = RequestParts {
+            method,
+            path_and_query: path,
+            timestamp_ms: now_ms(),
+            nonce: &nonce,
+            body,
+        };
+        let mut headers: Vec<(&'static str, String)> =
+            sign_request(&self.key, &self.device_id.to_string(), &parts)
+                .to_pairs()
+                .into_iter()
+                .collect();
+        headers.push(("content-type", "application/json".into()));
+        headers
+    }
+
+    pub async fn signed(&self, method: &str, path: &str, body: &[u8]) -> Reply {
+        let headers = self.sign(method, path, body);
+        send(self.address, method, path, &headers, body).await
+    }
+
+    /// Makes the next record of this phone's chain at the office, inside the fence.
+    pub fn next_record(&mut self) -> SignedRecord {
+        self.next_record_at(OFFICE_LAT, OFFICE_LON, GeofenceCode::Inside)
+    }
+
+    pub fn next_record_at(&mut self, lat: f64, lon: f64, claimed: GeofenceCode) -> SignedRecord {
+        self.sequence += 1;
+        let now = now_ms();
+        let record = AttendanceRecord {
+            format_version: RECORD_FORMAT_VERSION,
+            record_id: uuid::Uuid::now_v7(),
+            device_id: self.device_id,
+            nip: self.nip.clone(),
+            kind: AttendanceKind::CheckIn,
+            wall_clock_ms: now,
+            elapsed_ms: 1_000_000 + self.sequence as i64,
+            boot_id: "boot-1".into(),
+            trusted_time_ms: now,
+            trusted_uncertainty_ms: 500,
+            time_source: TimeSource::ServerAnchor,
+            zone_offset_minutes: 420,
+            location: RecordLocation {
+                latitude_e7: (lat * 1e7).round() as i32,
+                longitude_e7: (lon * 1e7).round() as i32,
+                accuracy_mm: 8_000,
+                fix_time_ms: now - 2_000,
+                provider: "gps".into(),
+                mock: false,
+            },
+            geofence: RecordGeofence {
+                code: claimed,
+                office_id: "KB-01".into(),
+                distance_mm: 0,
+            },
+            face: RecordFace {
+                matched: true,
+                score_milli: 720,
+                liveness_milli: 980,
+                active_liveness: ActiveLiveness::Passed,
+            },
+            reasons: Vec::new(),
+            template_id: "template-1".into(),
+            model_ids: vec!["fr_feature".into()],
+            sequence: self.sequence,
+            previous_hash: self.previous_hash,
+        };
+        let signed = SignedRecord::sign(&record, &self.key).expect("sign record");
+        self.previous_hash = signed.hash();
+        signed
+    }
+}
+
+/// Builds the upload body for these signed records.
+pub fn batch_body(records: &[&[u8]]) -> Vec<u8> {
+    use base64::Engine;
+    let encoded: Vec<String> = records
+        .iter()
+        .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+        .collect();
+    json!({"records": encoded}).to_string().into_bytes()
+}
+
+/// A random (version 4) UUID, as a phone's store creates its device id.
+pub fn random_uuid() -> uuid::Uuid {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    SystemRandom::new().fill(&mut bytes).expect("random");
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+fn rand_u64() -> u64 {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 8];
+    SystemRandom::new().fill(&mut bytes).expect("random");
+    u64::from_le_bytes(bytes)
+}
+
+/// Counts rows of a table in the server's database file.
+pub fn count_rows(server: &TestServer, table: &str) -> i64 {
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    connection
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
+        .expect("count rows")
+}
