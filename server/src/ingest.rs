@@ -474,10 +474,10 @@ fn derive(
                     .find(|office| office.code == verdict.office_id)
                 {
                     columns.office_id = Some(office.id);
-                    if let Some(zone) = crate::fences::parse_zone(&office.time_zone) {
-                        if let Some(instant) = chrono::DateTime::from_timestamp_millis(trusted_ms) {
-                            columns.local_date = zone.local_date(instant).to_string();
-                        }
+                    if let Some(zone) = crate::fences::parse_zone(&office.time_zone)
+                        && let Some(instant) = chrono::DateTime::from_timestamp_millis(trusted_ms)
+                    {
+                        columns.local_date = zone.local_date(instant).to_string();
                     }
                 }
                 if verdict.kind != geofence::VerdictKind::Inside {

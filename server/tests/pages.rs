@@ -1,0 +1,259 @@
+//! The admin web pages of a real server: login with CSRF and lockout, escaping, the detail
+//! page with its SVG map and work plan, the review with its audit entry, and the exports.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// Logs in through the HTML form and returns the session cookie pair.
+async fn login_with_form(server: &TestServer, password: &str) -> Reply {
+    let page = send(server.address, "GET", "/admin/login", &[], b"").await;
+    assert_eq!(page.status, 200);
+    let login_cookie = page
+        .header("set-cookie")
+        .expect("login csrf cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let html = page.text();
+    let token = extract_value(&html, "name=\"csrf_token\" value=\"");
+    let form = format!(
+        "username=admin&password={}&csrf_token={}",
+        password.replace('-', "%2D"),
+        token
+    );
+    send(
+        server.address,
+        "POST",
+        "/admin/login",
+        &[
+            ("cookie", login_cookie),
+            ("content-type", "application/x-www-form-urlencoded".into()),
+        ],
+        form.as_bytes(),
+    )
+    .await
+}
+
+fn extract_value(html: &str, marker: &str) -> String {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in page: {html}"))
+        + marker.len();
+    html[start..].split('"').next().expect("value").to_string()
+}
+
+fn session_cookie(reply: &Reply) -> String {
+    reply
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|value| {
+            value.starts_with("siperlu_session=") && !value.starts_with("siperlu_session=;")
+        })
+        .expect("session cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_require_login() {
+    let server = start_server(|_| {}).await;
+    for path in [
+        "/admin/checkins",
+        "/admin/audit",
+        "/admin/export",
+        "/admin/checkins/x",
+        "/admin/export/recap?month=2026-12&opd_id=1",
+    ] {
+        let reply = send(server.address, "GET", path, &[], b"").await;
+        assert_eq!(reply.status, 303, "{path}");
+        assert_eq!(reply.header("location"), Some("/admin/login"), "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn form_login_needs_csrf_and_locks_out() {
+    let server = start_server(|_| {}).await;
+    let no_token = send(
+        server.address,
+        "POST",
+        "/admin/login",
+        &[("content-type", "application/x-www-form-urlencoded".into())],
+        format!("username=admin&password={ADMIN_PASSWORD}&csrf_token=abc").as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        no_token.status, 403,
+        "login without the CSRF cookie is rejected"
+    );
+
+    let ok = login_with_form(&server, ADMIN_PASSWORD).await;
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    let cookie = session_cookie(&ok);
+    let list = send(
+        server.address,
+        "GET",
+        "/admin/checkins",
+        &[("cookie", cookie)],
+        b"",
+    )
+    .await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.text().contains("Daftar Presensi"),
+        "page is in Bahasa Indonesia"
+    );
+
+    for _ in 0..4 {
+        let wrong = login_with_form(&server, "salah-sekali-9999").await;
+        assert_eq!(wrong.status, 401);
+        assert!(wrong.text().contains("Nama pengguna atau kata sandi salah"));
+    }
+    let locked = login_with_form(&server, "salah-sekali-9999").await;
+    assert_eq!(locked.status, 429, "fifth failure locks the account");
+    let still_locked = login_with_form(&server, ADMIN_PASSWORD).await;
+    assert_eq!(
+        still_locked.status, 429,
+        "the right password is refused while locked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn office_name_is_escaped() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let evil = "<script>alert('x')</script>";
+    let (opd_id, office_id) = admin.create_office("KB-01", evil).await;
+    let nip = nip_with_serial(1);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let mut phone = register_phone(server.address, &nip, &code).await;
+    let record = phone.next_record();
+    let upload = phone
+        .signed("POST", "/api/v1/records", &batch_body(&[record.as_bytes()]))
+        .await;
+    assert_eq!(upload.status, 200, "{}", upload.text());
+
+    let list = admin.get("/admin/checkins").await;
+    let html = list.text();
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "raw script tag in page");
+
+    let detail = admin
+        .get(&format!("/admin/checkins/{}", record.record().record_id))
+        .await;
+    assert_eq!(detail.status, 200);
+    assert!(
+        !detail.text().contains("<script>"),
+        "raw script tag in detail page"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn review_records_audit_and_shows_plan() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(7);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let mut phone = register_phone(server.address, &nip, &code).await;
+    let record = phone.next_record();
+    phone
+        .signed("POST", "/api/v1/records", &batch_body(&[record.as_bytes()]))
+        .await;
+    let date = chrono::DateTime::from_timestamp_millis(record.record().trusted_time_ms)
+        .expect("time")
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
+    let plan =
+        json!({"items": [{"title": "Pelayanan izin usaha", "place": "Loket 3"}]}).to_string();
+    let put = phone
+        .signed("PUT", &format!("/api/v1/plans/{date}"), plan.as_bytes())
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text());
+
+    let path = format!("/admin/checkins/{}", record.record().record_id);
+    let detail = admin.get(&path).await;
+    let html = detail.text();
+    assert!(html.contains("<svg"), "map is drawn");
+    assert!(
+        html.contains("class=\"fence\"") && html.contains("class=\"accuracy\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Pelayanan izin usaha"),
+        "work plan beside the check-in"
+    );
+    assert!(!html.contains(&nip), "the full NIP is masked on the page");
+
+    // A form without the CSRF token is refused, and a rejection needs a reason.
+    let no_csrf = admin
+        .post_form(
+            &format!("{path}/review"),
+            "decision=approve&csrf_token=wrong",
+        )
+        .await;
+    assert_eq!(no_csrf.status, 403);
+    let no_reason = admin
+        .post_form(
+            &format!("{path}/review"),
+            &format!("decision=reject&reason=&csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(no_reason.status, 400);
+
+    let approved = admin
+        .post_form(
+            &format!("{path}/review"),
+            &format!(
+                "decision=approve&reason=sesuai+rencana&csrf_token={}",
+                admin.csrf_token
+            ),
+        )
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.text());
+    let after = admin.get(&path).await.text();
+    assert!(
+        after.contains("<span id=\"status\">Disetujui</span>"),
+        "{after}"
+    );
+
+    let audit = admin.get("/admin/audit").await.text();
+    assert!(
+        audit.contains("checkin.approve") && audit.contains("sesuai rencana"),
+        "{audit}"
+    );
+
+    let csv = admin
+        .get(&format!(
+            "/admin/export/recap?month={}&opd_id={opd_id}&format=csv",
+            &date.to_string()[..7]
+        ))
+        .await;
+    assert_eq!(csv.status, 200);
+    let text = csv.text();
+    assert!(text.starts_with("NIP,Nama,Hari hadir"), "{text}");
+    assert!(text.contains(&format!("{nip},ASN 007,1,1,1,0,0")), "{text}");
+
+    let xlsx = admin
+        .get(&format!(
+            "/admin/export/recap?month={}&opd_id={opd_id}&format=xlsx",
+            &date.to_string()[..7]
+        ))
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(&xlsx.body[..2], b"PK", "XLSX is a zip file");
+
+    let bad_month = admin
+        .get(&format!(
+            "/admin/export/recap?month=2026-13&opd_id={opd_id}"
+        ))
+        .await;
+    assert_eq!(bad_month.status, 400);
+}
