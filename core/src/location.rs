@@ -2,9 +2,9 @@
 //!
 //! A [`Fix`] keeps the integer wire fields that the signed attendance record carries, so the
 //! phone and the server judge the same values. [`assess_fix`] raises a [`TrustFlag`] for each
-//! sign of a fake or unusable fix: a mock provider reported by the OS, a stale or future fix
-//! time, an accuracy too poor or implausibly good for a phone, and travel from the previous
-//! record faster than a configured speed. Flags do not reject a check-in by themselves; the
+//! sign of a fake or unusable fix. The signs are a mock provider reported by the OS, a stale or
+//! future fix time, an accuracy too poor or implausibly good for a phone, and travel from the
+//! previous record faster than a configured speed. Flags do not reject a check-in by themselves; the
 //! caller decides, and the server shows them to admins.
 
 use serde::{Deserialize, Serialize};
@@ -242,8 +242,9 @@ impl TrustFlag {
 /// Raises the trust flags of `fix`, taken for a record made at trusted time `trusted_now_ms`
 /// (milliseconds since the Unix epoch, from the trusted-time estimate, not the phone's clock).
 ///
-/// `previous` is the fix of the device's previous record with that record's trusted time; the
-/// implied speed uses the two trusted times, never the fix times, which a fake-GPS app sets.
+/// `previous` is the fix of the device's previous record with that record's trusted time. The
+/// implied speed uses the two trusted times and never the fix times, because a fake-GPS app
+/// sets those.
 /// When the trusted time has not advanced since the previous record, any distance beyond the
 /// accuracy radii counts as travel in 1 ms.
 ///
@@ -322,7 +323,7 @@ mod test {
     // 2026-12-04 01:00 UTC (08:00 WIB), the trusted time of the record under test.
     const NOW_MS: i64 = 1_796_346_000_000;
 
-    /// A fix at the Monas car park in Jakarta, 5 s old, 8 m accuracy, from GPS.
+    /// Returns a fix at the Monas car park in Jakarta, 5 s old, 8 m accuracy, from GPS.
     fn good_fix() -> Fix {
         Fix::from_degrees(-6.1754, 106.8272, 8.0, NOW_MS - 5_000, "gps", false).expect("valid fix")
     }
@@ -336,8 +337,8 @@ mod test {
         reason_ids(&flags)
     }
 
-    /// A fix placed `distance_m` metres east of `fix` with the same accuracy, by the geodesic
-    /// direct problem (independent of the inverse problem under test).
+    /// Returns a fix `distance_m` metres east of `fix` with the same accuracy, placed by the
+    /// geodesic direct problem (independent of the inverse problem under test).
     fn moved_east(fix: &Fix, distance_m: f64) -> Fix {
         let origin = fix.lat_lon().expect("valid");
         let moved = Geodesic.destination(Point::new(origin.lon, origin.lat), 90.0, distance_m);

@@ -1,8 +1,8 @@
 //! Geodesic distance from a point to a fence, on the WGS84 ellipsoid.
 //!
-//! A circle is the set of points within `radius_m` of its centre along the ellipsoid, so the
-//! distance to its boundary is exactly `|d - radius_m|` with `d` the geodesic distance to the
-//! centre (geodesics from the centre cross every geodesic circle at right angles).
+//! A circle is the set of points within `radius_m` of its centre along the ellipsoid. The
+//! distance to its boundary is exactly `|d - radius_m|`, with `d` the geodesic distance to the
+//! centre, because geodesics from the centre cross every geodesic circle at right angles.
 //!
 //! A polygon's edges are geodesics between consecutive vertices. For a point P the vertices are
 //! mapped into P's azimuthal equidistant projection: vertex V goes to `(s·sin α, s·cos α)` with
@@ -23,7 +23,7 @@ use super::{Fence, LatLon};
 /// so 1 mm only catches points meant to lie exactly on an edge).
 pub const ON_BOUNDARY_TOLERANCE_M: f64 = 0.001;
 
-/// Where a point lies with respect to one fence.
+/// Position of a point relative to one fence.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FenceLocation {
     /// Whether the point lies inside the fence or on its boundary.
@@ -43,7 +43,7 @@ impl FenceLocation {
         }
     }
 
-    /// How far inside the boundary the point lies, in metres: 0 outside.
+    /// Returns how far inside the boundary the point lies, in metres: 0 outside.
     pub fn inside_margin_m(&self) -> f64 {
         if self.contains {
             self.boundary_distance_m
@@ -60,7 +60,7 @@ pub fn geodesic_distance_m(a: LatLon, b: LatLon) -> f64 {
 
 impl Fence {
     /// Locates `point` with respect to this fence. The fence must have passed validation
-    /// ([`super::Office::validate`]); an invalid one yields NaN distances.
+    /// ([`super::Office::validate`]), because an invalid one yields NaN or infinite distances.
     pub fn locate(&self, point: LatLon) -> FenceLocation {
         match self {
             Fence::Circle { center, radius_m } => {
@@ -95,7 +95,7 @@ fn locate_in_polygon(exterior: &[LatLon], holes: &[Vec<LatLon>], point: LatLon) 
 
     for hole in holes {
         let projected = project_ring(hole, point);
-        boundary_distance_m = boundary_distance_m.min(ring_distance_m(&projected));
+        boundary_distance_m = min_keeping_nan(boundary_distance_m, ring_distance_m(&projected));
         if ray_crosses_odd(&projected) {
             contains = false;
         }
@@ -142,10 +142,22 @@ fn edges(ring: &[Projected]) -> impl Iterator<Item = (Projected, Projected)> + '
         .map(|(a, b)| (*a, *b))
 }
 
+/// Returns the distance to the nearest edge, or infinity for a ring without edges, which only
+/// an unvalidated fence has.
 fn ring_distance_m(ring: &[Projected]) -> f64 {
     edges(ring)
         .map(|(a, b)| chord_distance_m(a, b))
-        .fold(f64::INFINITY, f64::min)
+        .fold(f64::INFINITY, min_keeping_nan)
+}
+
+/// Returns the smaller value, or NaN if either is NaN. `f64::min` drops a NaN, which would
+/// hide an invalid vertex.
+fn min_keeping_nan(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.min(b)
+    }
 }
 
 /// Distance from the origin to the segment `a`-`b`.
@@ -161,8 +173,8 @@ fn chord_distance_m(a: Projected, b: Projected) -> f64 {
     (a.x_m + t * dx).hypot(a.y_m + t * dy)
 }
 
-/// Casts a ray from the origin towards +x and tells whether it crosses the ring an odd number
-/// of times, that is whether the origin lies inside. Points on the ring are settled by the
+/// Casts a ray from the origin towards +x and returns whether it crosses the ring an odd
+/// number of times, that is whether the origin lies inside. Points on the ring are settled by the
 /// boundary tolerance, not here.
 fn ray_crosses_odd(ring: &[Projected]) -> bool {
     let mut inside = false;
@@ -198,7 +210,7 @@ mod test {
         at(point.y(), point.x())
     }
 
-    /// The minimum distance from `point` to the geodesic from `a` to `b`, by sampling the
+    /// Returns the minimum distance from `point` to the geodesic from `a` to `b`, by sampling the
     /// geodesic every `step_m` metres and refining around the best sample with a golden-section
     /// search. It shares nothing with the projection above but the geodesic solver.
     fn dense_edge_distance_m(a: LatLon, b: LatLon, point: LatLon, step_m: f64) -> f64 {

@@ -3,7 +3,7 @@
 //! An office has one or more fences (geodesic circles and polygons with holes, on WGS84). An
 //! ASN is assigned one or more offices plus dinas luar (official travel) locations valid for a
 //! date range. [`evaluate`] judges a GPS fix and the radius of its accuracy circle against
-//! those places; the phone and the server run this same code, so the server can recompute
+//! those places. The phone and the server run this same code, so the server can recompute
 //! every verdict from its own configuration.
 //!
 //! # Distances
@@ -120,7 +120,7 @@ impl OfficeZone {
         }
     }
 
-    /// The `chrono_tz` zone, for local dates and times.
+    /// Returns the `chrono_tz` zone, for local dates and times.
     pub fn tz(self) -> chrono_tz::Tz {
         match self {
             OfficeZone::Wib => chrono_tz::Asia::Jakarta,
