@@ -27,6 +27,14 @@ pub enum LocationError {
         "invalid location policy: {field} is {value}; it must be a finite number above 0 (max_future_ms may be 0)"
     )]
     InvalidPolicy { field: &'static str, value: f64 },
+
+    #[error(
+        "invalid location policy: min_plausible_accuracy_mm {min_plausible_accuracy_mm} is above max_accuracy_mm {max_accuracy_mm}, so every fix would be flagged; lower the first or raise the second"
+    )]
+    AccuracyLimitsReversed {
+        min_plausible_accuracy_mm: u32,
+        max_accuracy_mm: u32,
+    },
 }
 
 /// One GPS fix in the integer units of the signed record.
@@ -132,6 +140,12 @@ impl LocationPolicy {
             return Err(LocationError::InvalidPolicy {
                 field: "max_future_ms",
                 value: self.max_future_ms as f64,
+            });
+        }
+        if self.min_plausible_accuracy_mm > self.max_accuracy_mm {
+            return Err(LocationError::AccuracyLimitsReversed {
+                min_plausible_accuracy_mm: self.min_plausible_accuracy_mm,
+                max_accuracy_mm: self.max_accuracy_mm,
             });
         }
         Ok(())
@@ -563,6 +577,14 @@ mod test {
             max_speed_m_per_s: f64::NAN,
             ..LocationPolicy::default()
         };
+        let reversed = LocationPolicy {
+            min_plausible_accuracy_mm: 60_000,
+            ..LocationPolicy::default()
+        };
+        assert!(matches!(
+            reversed.validate(),
+            Err(LocationError::AccuracyLimitsReversed { .. })
+        ));
         assert!(matches!(
             bad.validate(),
             Err(LocationError::InvalidPolicy {
