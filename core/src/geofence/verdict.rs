@@ -643,10 +643,11 @@ mod test {
         assert_eq!(json["reason_id"], "geofence.outside");
     }
 
-    /// Generates points within 300 m of the polygon office's south-west corner.
+    /// Generates points within 1 km of the polygon office's centre, which reach its hole, its
+    /// ring between hole and exterior, its edges and the area around it.
     fn near_polygon() -> impl Strategy<Value = LatLon> {
-        (0.0..360.0f64, 0.0..300.0f64)
-            .prop_map(|(bearing_deg, d_m)| destination(at(0.0, 109.33), bearing_deg, d_m))
+        (0.0..360.0f64, 0.0..1_000.0f64)
+            .prop_map(|(bearing_deg, d_m)| destination(at(0.005, 109.335), bearing_deg, d_m))
     }
 
     fn near_circle() -> impl Strategy<Value = LatLon> {
@@ -687,6 +688,27 @@ mod test {
                 "{:?} then {:?}", smaller.kind, larger.kind
             );
             prop_assert!(rank(larger.kind) <= rank(smaller.kind) || larger.kind == Uncertain);
+        }
+
+        #[test]
+        fn polygon_containment_matches_planar_test(point in near_polygon()) {
+            // Reference: geo's planar point-in-polygon test on longitude and latitude. Within
+            // 0.01 degree of the equator, straight lines in that plane stay within millimetres
+            // of the geodesic edges, so the two agree away from the boundary.
+            let Fence::Polygon { exterior, holes } = &polygon_office().fences[0] else {
+                unreachable!("polygon office has a polygon fence");
+            };
+            let to_line = |ring: &Vec<LatLon>| {
+                geo::LineString::from(ring.iter().map(|v| (v.lon, v.lat)).collect::<Vec<_>>())
+            };
+            let planar = geo::Polygon::new(to_line(exterior), holes.iter().map(to_line).collect());
+            let location = polygon_office().fences[0].locate(point);
+            prop_assume!(location.boundary_distance_m > 0.01);
+            prop_assert_eq!(
+                location.contains,
+                geo::Contains::contains(&planar, &point.to_point()),
+                "point {:?}, boundary distance {} m", point, location.boundary_distance_m
+            );
         }
 
         #[test]
