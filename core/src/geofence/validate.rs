@@ -106,7 +106,7 @@ impl Assignment {
 }
 
 impl Fence {
-    /// Checks one fence on its own; [`Office::validate`] adds the office id and fence index.
+    /// Checks one fence on its own. [`Office::validate`] adds the office id and fence index.
     pub fn validate(&self) -> Result<(), FenceProblem> {
         match self {
             Fence::Circle { center, radius_m } => {

@@ -78,11 +78,11 @@ struct OfficeOutcome<'a> {
 ///
 /// An office's area is the union of its fences. The office is Inside when the accuracy circle
 /// fits in one fence, Outside when the circle reaches no fence, and otherwise Uncertain.
-/// Across offices, if any
-/// office is Inside, the verdict names the one with the largest inside margin; otherwise it
-/// names the nearest office (ties go to the larger inside margin, then to the first listed),
-/// and is Uncertain if that office is, else Outside. The nearest office is Uncertain whenever
-/// any office is, since Uncertain means a distance no greater than the accuracy.
+/// Across offices, if any office is Inside, the verdict names the one with the largest inside
+/// margin. Otherwise it names the nearest office (ties go to the larger inside margin, then to
+/// the first listed) and takes that office's kind, Uncertain or Outside. The nearest office is
+/// Uncertain whenever any office is, since Uncertain means a distance no greater than the
+/// accuracy.
 ///
 /// NOTE: an accuracy circle covered by two overlapping fences of one office but by neither
 /// alone is judged Uncertain; configure one polygon for such an area.
