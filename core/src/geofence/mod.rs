@@ -10,9 +10,9 @@
 //!
 //! Every distance is geodesic on the WGS84 ellipsoid (`geo::Geodesic`, Karney's algorithms).
 //! The distance from a point to a fence is 0 inside or on the boundary, and otherwise the
-//! geodesic distance to the nearest point of the boundary. [`distance`] explains how the
-//! nearest point of a polygon edge is found and how large its error is (at most 0.26 mm for
-//! edges and distances of up to 5 km, measured against dense sampling).
+//! geodesic distance to the nearest point of the boundary. The `distance` submodule explains
+//! how the nearest point of a polygon edge is found and how large its error is (at most
+//! 0.26 mm for edges and distances of up to 5 km, measured against dense sampling).
 //!
 //! # Verdict
 //!
@@ -50,8 +50,8 @@ pub const INDONESIA_LAT_RANGE: (f64, f64) = (-11.0, 6.0);
 pub const INDONESIA_LON_RANGE: (f64, f64) = (95.0, 141.0);
 
 /// Largest circle radius, and largest distance of a polygon vertex from the first exterior
-/// vertex, in metres. The chord error of [`distance`] is measured up to this size, and an
-/// office fence wider than this is a configuration mistake.
+/// vertex, in metres. The error of the polygon distance is measured up to this size, and
+/// an office fence wider than this is a configuration mistake.
 pub const MAX_FENCE_EXTENT_M: f64 = 10_000.0;
 
 /// Smallest area a polygon ring may enclose, in square metres; less means collinear points.
