@@ -1,8 +1,9 @@
 //! `siperlu geofence check` run as an admin runs it, on offices files written by the tests.
 //!
-//! Expected distances come from the construction of each file: the fix lies on the circle's
-//! centre meridian, where the geodesic from the centre runs along the meridian, and its
-//! meridian arc to the centre is computed here from the WGS84 meridian radius of curvature.
+//! Expected distances come from the construction of each case. A fix whose distance is checked
+//! lies on the meridian through the nearest point of the fence, and a meridian is a geodesic.
+//! So the expected distance is a meridian arc, computed here from the WGS84 meridian radius of
+//! curvature.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

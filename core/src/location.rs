@@ -2,9 +2,9 @@
 //!
 //! A [`Fix`] keeps the integer wire fields that the signed attendance record carries, so the
 //! phone and the server judge the same values. [`assess_fix`] raises a [`TrustFlag`] for each
-//! sign of a fake or unusable fix: a mock provider reported by the OS, a stale or future fix
-//! time, an accuracy too poor or implausibly good for a phone, and travel from the previous
-//! record faster than a configured speed. Flags do not reject a check-in by themselves; the
+//! sign of a fake or unusable fix. The signs are a mock provider reported by the OS, a stale or
+//! future fix time, an accuracy too poor or implausibly good for a phone, and travel from the
+//! previous record faster than a configured speed. Flags do not reject a check-in by themselves; the
 //! caller decides, and the server shows them to admins.
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,14 @@ pub enum LocationError {
         "invalid location policy: {field} is {value}; it must be a finite number above 0 (max_future_ms may be 0)"
     )]
     InvalidPolicy { field: &'static str, value: f64 },
+
+    #[error(
+        "invalid location policy: min_plausible_accuracy_mm {min_plausible_accuracy_mm} is above max_accuracy_mm {max_accuracy_mm}, so every fix would be flagged; lower the first or raise the second"
+    )]
+    AccuracyLimitsReversed {
+        min_plausible_accuracy_mm: u32,
+        max_accuracy_mm: u32,
+    },
 }
 
 /// One GPS fix in the integer units of the signed record.
@@ -132,6 +140,12 @@ impl LocationPolicy {
             return Err(LocationError::InvalidPolicy {
                 field: "max_future_ms",
                 value: self.max_future_ms as f64,
+            });
+        }
+        if self.min_plausible_accuracy_mm > self.max_accuracy_mm {
+            return Err(LocationError::AccuracyLimitsReversed {
+                min_plausible_accuracy_mm: self.min_plausible_accuracy_mm,
+                max_accuracy_mm: self.max_accuracy_mm,
             });
         }
         Ok(())
@@ -242,8 +256,9 @@ impl TrustFlag {
 /// Raises the trust flags of `fix`, taken for a record made at trusted time `trusted_now_ms`
 /// (milliseconds since the Unix epoch, from the trusted-time estimate, not the phone's clock).
 ///
-/// `previous` is the fix of the device's previous record with that record's trusted time; the
-/// implied speed uses the two trusted times, never the fix times, which a fake-GPS app sets.
+/// `previous` is the fix of the device's previous record with that record's trusted time. The
+/// implied speed uses the two trusted times and never the fix times, because a fake-GPS app
+/// sets those.
 /// When the trusted time has not advanced since the previous record, any distance beyond the
 /// accuracy radii counts as travel in 1 ms.
 ///
@@ -322,7 +337,7 @@ mod test {
     // 2026-12-04 01:00 UTC (08:00 WIB), the trusted time of the record under test.
     const NOW_MS: i64 = 1_796_346_000_000;
 
-    /// A fix at the Monas car park in Jakarta, 5 s old, 8 m accuracy, from GPS.
+    /// Returns a fix at the Monas car park in Jakarta, 5 s old, 8 m accuracy, from GPS.
     fn good_fix() -> Fix {
         Fix::from_degrees(-6.1754, 106.8272, 8.0, NOW_MS - 5_000, "gps", false).expect("valid fix")
     }
@@ -336,8 +351,8 @@ mod test {
         reason_ids(&flags)
     }
 
-    /// A fix placed `distance_m` metres east of `fix` with the same accuracy, by the geodesic
-    /// direct problem (independent of the inverse problem under test).
+    /// Returns a fix `distance_m` metres east of `fix` with the same accuracy, placed by the
+    /// geodesic direct problem (independent of the inverse problem under test).
     fn moved_east(fix: &Fix, distance_m: f64) -> Fix {
         let origin = fix.lat_lon().expect("valid");
         let moved = Geodesic.destination(Point::new(origin.lon, origin.lat), 90.0, distance_m);
@@ -562,6 +577,14 @@ mod test {
             max_speed_m_per_s: f64::NAN,
             ..LocationPolicy::default()
         };
+        let reversed = LocationPolicy {
+            min_plausible_accuracy_mm: 60_000,
+            ..LocationPolicy::default()
+        };
+        assert!(matches!(
+            reversed.validate(),
+            Err(LocationError::AccuracyLimitsReversed { .. })
+        ));
         assert!(matches!(
             bad.validate(),
             Err(LocationError::InvalidPolicy {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::{INDONESIA_LAT_RANGE, INDONESIA_LON_RANGE, MAX_FENCE_EXTENT_M, MIN_POLYGON_AREA_M2};
 
-/// What is wrong with one latitude and longitude pair.
+/// Problem with one latitude and longitude pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CoordinateProblem {
     #[error("latitude and longitude must be finite numbers of degrees")]
@@ -24,7 +24,7 @@ pub enum CoordinateProblem {
     LooksSwapped,
 }
 
-/// The part of a fence that holds a bad value.
+/// Part of a fence that contains a bad value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FencePart {
     /// The centre of a circle.
@@ -45,7 +45,7 @@ impl fmt::Display for FencePart {
     }
 }
 
-/// What is wrong with one fence of an office.
+/// Problem with one fence of an office.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FenceProblem {
     #[error(
@@ -158,7 +158,7 @@ pub enum GeofenceError {
     NoPlaces,
 
     #[error(
-        "office {office_id:?} produced a distance that is not a number; run Office::validate on it before evaluating"
+        "office {office_id:?} produced a distance that is not a finite number; run Office::validate on it before evaluating"
     )]
     UnvalidatedOffice { office_id: String },
 

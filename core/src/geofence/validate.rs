@@ -106,7 +106,7 @@ impl Assignment {
 }
 
 impl Fence {
-    /// Checks one fence on its own; [`Office::validate`] adds the office id and fence index.
+    /// Checks one fence on its own. [`Office::validate`] adds the office id and fence index.
     pub fn validate(&self) -> Result<(), FenceProblem> {
         match self {
             Fence::Circle { center, radius_m } => {
@@ -200,7 +200,7 @@ fn validate_polygon(exterior: &[LatLon], holes: &[Vec<LatLon>]) -> Result<(), Fe
 }
 
 /// Returns an upper bound of any area the ring can enclose: the length of its longest chord
-/// from the first vertex times the width of the strip along that chord that holds the ring.
+/// from the first vertex times the width of the strip along that chord that contains the ring.
 fn strip_area_bound_m2(ring: &[Planar]) -> f64 {
     let first = ring[0];
     let length_m = |p: Planar| (p.x_m - first.x_m).hypot(p.y_m - first.y_m);
@@ -338,8 +338,8 @@ fn ring_edges(ring: &[Planar]) -> impl Iterator<Item = (usize, Planar, Planar)> 
     (0..ring.len()).map(move |index| (index, ring[index], ring[(index + 1) % ring.len()]))
 }
 
-/// Rejects any two edges that share a point, except the shared vertex of two consecutive
-/// edges of one ring; those are rejected only when the second doubles back over the first.
+/// Rejects any two edges that share a point. Two consecutive edges of one ring share a vertex
+/// by construction, so they are rejected only when the second doubles back over the first.
 fn check_no_crossings(rings: &[(FencePart, Vec<Planar>)]) -> Result<(), FenceProblem> {
     for (ring_a, (part_a, points_a)) in rings.iter().enumerate() {
         for (ring_b, (part_b, points_b)) in rings.iter().enumerate().skip(ring_a) {
@@ -390,7 +390,7 @@ fn contains_planar(ring: &[Planar], point: Planar) -> bool {
     inside
 }
 
-/// With no crossings left, one vertex per hole tells where the whole hole lies.
+/// Checks where each hole lies. With no crossings left, one vertex per hole decides it.
 fn check_holes_placement(rings: &[(FencePart, Vec<Planar>)]) -> Result<(), FenceProblem> {
     let (_, exterior) = &rings[0];
     for (part, hole) in &rings[1..] {
@@ -431,7 +431,7 @@ mod test {
         Fence::Polygon { exterior, holes }
     }
 
-    /// A 1 km square in Jayapura, counter-clockwise.
+    /// Returns a 1 km square in Jayapura, counter-clockwise.
     fn square() -> Vec<LatLon> {
         vec![
             at(-2.54, 140.70),

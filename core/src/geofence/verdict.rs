@@ -65,8 +65,8 @@ impl GeofenceVerdict {
     }
 }
 
-/// One office's standing, before the offices are compared.
-struct OfficeStanding<'a> {
+/// One office's verdict and distances, before the offices are compared.
+struct OfficeOutcome<'a> {
     office: &'a Office,
     kind: VerdictKind,
     distance_m: f64,
@@ -76,12 +76,13 @@ struct OfficeStanding<'a> {
 /// Judges `point`, with an accuracy circle of radius `accuracy_m` metres, against `places`
 /// (offices and dinas luar locations, each already validated with [`Office::validate`]).
 ///
-/// Per office, whose area is the union of its fences: Inside when the accuracy circle fits in
-/// one fence; Outside when it reaches no fence; otherwise Uncertain. Across offices: if any
-/// office is Inside, the verdict names the one with the largest inside margin; otherwise it
-/// names the nearest office (ties go to the larger inside margin, then to the first listed),
-/// and is Uncertain if that office is, else Outside. The nearest office is Uncertain whenever
-/// any office is, since Uncertain means a distance no greater than the accuracy.
+/// An office's area is the union of its fences. The office is Inside when the accuracy circle
+/// fits in one fence, Outside when the circle reaches no fence, and otherwise Uncertain.
+/// Across offices, if any office is Inside, the verdict names the one with the largest inside
+/// margin. Otherwise it names the nearest office (ties go to the larger inside margin, then to
+/// the first listed) and takes that office's kind, Uncertain or Outside. The nearest office is
+/// Uncertain whenever any office is, since Uncertain means a distance no greater than the
+/// accuracy.
 ///
 /// NOTE: an accuracy circle covered by two overlapping fences of one office but by neither
 /// alone is judged Uncertain; configure one polygon for such an area.
@@ -95,14 +96,14 @@ pub fn evaluate<'a>(
         return Err(GeofenceError::InvalidAccuracy { accuracy_m });
     }
 
-    let mut best: Option<OfficeStanding> = None;
+    let mut best: Option<OfficeOutcome> = None;
     for office in places {
-        let standing = stand_office(office, point, accuracy_m)?;
+        let outcome = judge_office(office, point, accuracy_m)?;
         if best
             .as_ref()
-            .is_none_or(|best| ranks_before(&standing, best))
+            .is_none_or(|best| ranks_before(&outcome, best))
         {
-            best = Some(standing);
+            best = Some(outcome);
         }
     }
     let best = best.ok_or(GeofenceError::NoPlaces)?;
@@ -130,16 +131,16 @@ pub fn evaluate<'a>(
     })
 }
 
-fn stand_office<'a>(
+fn judge_office<'a>(
     office: &'a Office,
     point: LatLon,
     accuracy_m: f64,
-) -> Result<OfficeStanding<'a>, GeofenceError> {
+) -> Result<OfficeOutcome<'a>, GeofenceError> {
     let mut distance_m = f64::INFINITY;
     let mut inside_margin_m: f64 = 0.0;
     for fence in &office.fences {
         let location = fence.locate(point);
-        if location.boundary_distance_m.is_nan() {
+        if !location.boundary_distance_m.is_finite() {
             return Err(GeofenceError::UnvalidatedOffice {
                 office_id: office.id.clone(),
             });
@@ -160,7 +161,7 @@ fn stand_office<'a>(
     } else {
         VerdictKind::Uncertain
     };
-    Ok(OfficeStanding {
+    Ok(OfficeOutcome {
         office,
         kind,
         distance_m,
@@ -169,7 +170,7 @@ fn stand_office<'a>(
 }
 
 /// Tells whether `candidate` should replace `best` as the office the verdict names.
-fn ranks_before(candidate: &OfficeStanding, best: &OfficeStanding) -> bool {
+fn ranks_before(candidate: &OfficeOutcome, best: &OfficeOutcome) -> bool {
     let candidate_inside = candidate.kind == VerdictKind::Inside;
     let best_inside = best.kind == VerdictKind::Inside;
     if candidate_inside != best_inside {
@@ -198,8 +199,8 @@ mod test {
         LatLon { lat, lon }
     }
 
-    /// The point `distance_m` metres from `origin` along the geodesic leaving it at
-    /// `bearing_deg` (the direct problem; the code under test solves the inverse problem).
+    /// Returns the point `distance_m` metres from `origin` along the geodesic leaving it at
+    /// `bearing_deg`. This is the direct problem, and the code under test solves the inverse.
     fn destination(origin: LatLon, bearing_deg: f64, distance_m: f64) -> LatLon {
         let point = Geodesic.destination(origin.to_point(), bearing_deg, distance_m);
         at(point.y(), point.x())
@@ -225,9 +226,9 @@ mod test {
 
     /// A rectangle in Pontianak from the equator to latitude 0.01 and from longitude 109.33
     /// to 109.34, with a square hole from 0.004 to 0.006 and from 109.334 to 109.336. Its
-    /// south edge lies on the equator and its west and east edges and the hole's west edge on
-    /// meridians; all of those are geodesics, so the nearest point of such an edge to a point
-    /// placed at right angles from it is the foot of that perpendicular.
+    /// south edge lies on the equator, and its west and east edges and the hole's west edge lie
+    /// on meridians. All of those are geodesics, so for a point placed at right angles from
+    /// such an edge, the nearest point of the edge is the foot of that perpendicular.
     fn polygon_office() -> Office {
         Office {
             id: "pemkot-pontianak".into(),
@@ -339,8 +340,8 @@ mod test {
     fn polygon_table() {
         // Points on the boundary are given exactly: on the equator, on a meridian edge or on
         // a vertex. The others are placed d metres from a foot F on a geodesic edge, at right
-        // angles to it (bearing 90 or 270 from a meridian, 0 or 180 from the equator), so the
-        // expected distance to that edge is vincenty(F, point); the other edges are hundreds
+        // angles to it (bearing 90 or 270 from a meridian, 0 or 180 from the equator). So the
+        // expected distance to that edge is vincenty(F, point). The other edges are hundreds
         // of metres away.
         let west_foot = at(0.002, 109.33);
         let hole_west_foot = at(0.005, 109.334);
@@ -563,7 +564,8 @@ mod test {
         ));
         let swapped = evaluate([&office], at(106.799, -6.595), 5.0).expect_err("swapped");
         assert!(swapped.is_looks_swapped(), "{swapped}");
-        assert!(swapped.to_string().contains("106.799") && swapped.to_string().contains("-6.595"));
+        assert!(swapped.to_string().contains("106.799"), "{swapped}");
+        assert!(swapped.to_string().contains("-6.595"), "{swapped}");
         let out_of_range = evaluate([&office], at(-91.0, 106.8), 5.0).expect_err("latitude -91");
         assert_eq!(out_of_range.reason_id(), "geofence.invalid_coordinate");
         for accuracy_m in [f64::NAN, 0.0, -1.0, f64::INFINITY] {
@@ -591,6 +593,40 @@ mod test {
             matches!(error, GeofenceError::UnvalidatedOffice { .. }),
             "{error}"
         );
+
+        // f64::min would skip a NaN vertex and judge the rest of the ring.
+        let mut exterior = vec![
+            at(0.0, 109.33),
+            at(0.0, 109.34),
+            at(0.01, 109.34),
+            at(0.01, 109.33),
+        ];
+        exterior[2].lat = f64::NAN;
+        let nan_vertex = Office {
+            fences: vec![Fence::Polygon {
+                exterior,
+                holes: vec![],
+            }],
+            ..circle_office()
+        };
+        let error = evaluate([&nan_vertex], at(0.005, 109.335), 5.0).expect_err("NaN vertex");
+        assert!(
+            matches!(error, GeofenceError::UnvalidatedOffice { .. }),
+            "{error}"
+        );
+
+        let empty_ring = Office {
+            fences: vec![Fence::Polygon {
+                exterior: vec![],
+                holes: vec![],
+            }],
+            ..circle_office()
+        };
+        let error = evaluate([&empty_ring], BOGOR, 5.0).expect_err("empty ring");
+        assert!(
+            matches!(error, GeofenceError::UnvalidatedOffice { .. }),
+            "{error}"
+        );
     }
 
     #[test]
@@ -607,10 +643,11 @@ mod test {
         assert_eq!(json["reason_id"], "geofence.outside");
     }
 
-    /// A point within 300 m of the polygon office's south-west corner, in any direction.
+    /// Generates points within 1 km of the polygon office's centre, which reach its hole, its
+    /// ring between hole and exterior, its edges and the area around it.
     fn near_polygon() -> impl Strategy<Value = LatLon> {
-        (0.0..360.0f64, 0.0..300.0f64)
-            .prop_map(|(bearing_deg, d_m)| destination(at(0.0, 109.33), bearing_deg, d_m))
+        (0.0..360.0f64, 0.0..1_000.0f64)
+            .prop_map(|(bearing_deg, d_m)| destination(at(0.005, 109.335), bearing_deg, d_m))
     }
 
     fn near_circle() -> impl Strategy<Value = LatLon> {
@@ -651,6 +688,27 @@ mod test {
                 "{:?} then {:?}", smaller.kind, larger.kind
             );
             prop_assert!(rank(larger.kind) <= rank(smaller.kind) || larger.kind == Uncertain);
+        }
+
+        #[test]
+        fn polygon_containment_matches_planar_test(point in near_polygon()) {
+            // Reference: geo's planar point-in-polygon test on longitude and latitude. Within
+            // 0.01 degree of the equator, straight lines in that plane stay within millimetres
+            // of the geodesic edges, so the two agree away from the boundary.
+            let Fence::Polygon { exterior, holes } = &polygon_office().fences[0] else {
+                unreachable!("polygon office has a polygon fence");
+            };
+            let to_line = |ring: &Vec<LatLon>| {
+                geo::LineString::from(ring.iter().map(|v| (v.lon, v.lat)).collect::<Vec<_>>())
+            };
+            let planar = geo::Polygon::new(to_line(exterior), holes.iter().map(to_line).collect());
+            let location = polygon_office().fences[0].locate(point);
+            prop_assume!(location.boundary_distance_m > 0.01);
+            prop_assert_eq!(
+                location.contains,
+                geo::Contains::contains(&planar, &point.to_point()),
+                "point {:?}, boundary distance {} m", point, location.boundary_distance_m
+            );
         }
 
         #[test]
