@@ -19,7 +19,7 @@ pub const MIN_BIRTH_YEAR: i32 = 1940;
 /// Minimum age at appointment, in years.
 pub const MIN_APPOINTMENT_AGE_YEARS: i32 = 18;
 
-/// Why a NIP was rejected. Each variant names the value and the rule it broke.
+/// Reasons a NIP is rejected. Each variant names the value and the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NipError {
     #[error("NIP {value:?} has {length} characters; a NIP has exactly 18 digits")]
@@ -183,7 +183,7 @@ fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
 }
 
 impl Nip {
-    /// The 18 digits.
+    /// Returns the 18 digits.
     pub fn as_str(&self) -> &str {
         &self.digits
     }
@@ -215,7 +215,7 @@ impl Nip {
         mask_nip(&self.digits)
     }
 
-    /// A stable pseudonym for logs: the first 12 hex digits of SHA-256 over the NIP.
+    /// Returns a stable pseudonym for logs: the first 12 hex digits of SHA-256 over the NIP.
     pub fn log_id(&self) -> String {
         nip_log_id(&self.digits)
     }
@@ -238,7 +238,7 @@ pub fn mask_nip(value: &str) -> String {
     masked
 }
 
-/// A stable pseudonym for logs of any NIP-like string: 12 hex digits of its SHA-256.
+/// Returns a stable pseudonym for logs of any NIP-like string: 12 hex digits of its SHA-256.
 ///
 /// NOTE: a NIP has little entropy (a birth date, a month and a serial), so this pseudonym keeps
 /// the digits out of casual view but does not resist a determined brute force.

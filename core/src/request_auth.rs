@@ -2,7 +2,7 @@
 //!
 //! The phone signs every request except registration with its Ed25519 device key, and the
 //! server verifies the signature against the public key it stored at registration. The signed
-//! bytes are a canonical string of the request (see [`canonical_request`]); a timestamp and a
+//! bytes are a canonical string of the request (see [`canonical_request`]). A timestamp and a
 //! random nonce in it let the server reject stale and replayed requests. The phone's sync client
 //! and the server both use this module, so the two sides build the very same bytes.
 //!
@@ -35,7 +35,7 @@ pub const MIN_NONCE_LENGTH: usize = 16;
 /// Longest accepted nonce, in characters.
 pub const MAX_NONCE_LENGTH: usize = 64;
 
-/// Why a signed request was rejected.
+/// Reasons a signed request is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestAuthError {
     #[error("header {header} is missing; every device request except registration must be signed")]

@@ -1,6 +1,6 @@
-//! Admin data: OPD (work units), offices and dinas luar locations with their fences, ASN,
-//! assignments of ASN to locations by date, and one-time enrollment codes; plus the admin JSON
-//! API under `/api/v1/admin`.
+//! Admin data and the admin JSON API under `/api/v1/admin`. The data are OPD (work units),
+//! offices and dinas luar locations with their fences, ASN, assignments of ASN to locations by
+//! date, and one-time enrollment codes.
 //!
 //! The admin JSON API uses the same session cookie as the admin pages. Every request that
 //! changes data must also carry the session's CSRF token in the `x-csrf-token` header.
@@ -247,7 +247,7 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
 }
 
 impl Office {
-    /// The office as core's geofence code sees it; its id is the office code.
+    /// Returns the office in core's geofence type, with the office code as its id.
     pub fn to_geo(&self) -> GeoOffice {
         GeoOffice {
             id: self.code.clone(),

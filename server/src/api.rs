@@ -67,8 +67,8 @@ pub struct ConfigDocument {
     pub nip: String,
     /// The largest allowed distance between a request timestamp and server time.
     pub request_window_ms: i64,
-    /// Where the ASN may check in, in core's geofence format: offices assigned today, and
-    /// dinas luar locations that have not ended, with their dates.
+    /// The places the ASN may check in at, in core's geofence format: offices assigned today,
+    /// and dinas luar locations that have not ended, with their dates.
     pub assignment: Assignment,
     /// Limits for the location trust flags.
     pub location_policy: LocationPolicy,
@@ -266,8 +266,7 @@ pub struct PlanItem {
     pub title: String,
     #[serde(default)]
     pub detail: String,
-    /// Where the work happens when it is not the assigned office, for example a dinas luar
-    /// venue.
+    /// Place of the work when it is not the assigned office, for example a dinas luar venue.
     #[serde(default)]
     pub place: String,
 }

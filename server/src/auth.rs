@@ -120,6 +120,7 @@ pub fn verify_password(password: &str, stored: &str) -> Result<bool, AuthError> 
             _ => {}
         }
     }
+
     let salt = URL_SAFE_NO_PAD
         .decode(salt)
         .map_err(|error| AuthError::Hash(error.to_string()))?;
@@ -128,6 +129,7 @@ pub fn verify_password(password: &str, stored: &str) -> Result<bool, AuthError> 
         .map_err(|error| AuthError::Hash(error.to_string()))?;
     let params = Params::new(memory_kib, passes, lanes, Some(expected.len()))
         .map_err(|error| AuthError::Hash(error.to_string()))?;
+
     let mut actual = vec![0u8; expected.len()];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(password.as_bytes(), &salt, &mut actual)

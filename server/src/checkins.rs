@@ -194,7 +194,7 @@ pub struct AuditEntry {
     pub reason: String,
 }
 
-/// The newest audit entries, at most `limit`.
+/// Returns the newest audit entries, at most `limit`.
 pub fn list_audit(connection: &Connection, limit: i64) -> Result<Vec<AuditEntry>, ApiError> {
     let mut statement = connection
         .prepare(

@@ -1,8 +1,8 @@
 //! The server's SQLite database: opening, pragmas, schema migrations and the async bridge.
 //!
-//! One connection in WAL mode behind a mutex serves every request; handlers reach it through
-//! [`Db::call`], which runs the closure on tokio's blocking pool so a slow query never stalls
-//! the async workers. The schema version is SQLite's `user_version`, and each entry of
+//! One connection in WAL mode behind a mutex serves every request. Handlers reach it through
+//! [`Db::call`], which runs the closure on tokio's blocking pool, so a slow query does not
+//! stall the async workers. The schema version is SQLite's `user_version`, and each entry of
 //! [`MIGRATIONS`] moves it up by one inside a transaction.
 
 use rusqlite::Connection;

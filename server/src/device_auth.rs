@@ -1,10 +1,10 @@
 //! Authentication of device API requests by their Ed25519 request signature.
 //!
-//! [`SignedDevice`] is an axum extractor: it reads the signature headers, checks the timestamp
-//! window, looks the device up, applies the per-device rate limit, reads the body within the
-//! size limit, verifies the signature over the canonical request (see
-//! `siperlu_core::request_auth`), and finally records the nonce so that the same request cannot
-//! be replayed inside the window. The nonce is recorded only after the signature verified, so
+//! [`SignedDevice`] is an axum extractor. It reads the signature headers, checks the timestamp
+//! window, looks the device up, applies the per-device rate limit, and reads the body within
+//! the size limit. Then it verifies the signature over the canonical request (see
+//! `siperlu_core::request_auth`) and records the nonce, so that the same request cannot be
+//! replayed inside the window. The nonce is recorded only after the signature verified, so
 //! forged requests cannot fill the cache or burn a real device's nonces.
 
 use crate::AppState;

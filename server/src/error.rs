@@ -1,6 +1,6 @@
 //! The error every HTTP handler returns, and its JSON body.
 //!
-//! Handlers work with rich internal errors (database, validation, NIP, request signing); each
+//! Handlers work with rich internal errors (database, validation, NIP, request signing). Each
 //! maps into [`ApiError`], a small public enum that fixes the HTTP status and a stable message
 //! id from the catalog. The body is always `{"error": {"id": "...", "message": "..."}}`, so a
 //! phone can show the catalog text in its own locale and a script can branch on the id.
@@ -59,7 +59,7 @@ impl ApiError {
         }
     }
 
-    /// A field rejected with a specific catalog id, such as `nip.birth_date`.
+    /// Builds a 400 error with a specific catalog id, such as `nip.birth_date`.
     pub fn invalid_with_id(id: &'static str, message: String) -> Self {
         ApiError::BadRequest { id, message }
     }
@@ -188,7 +188,7 @@ impl ApiError {
         }
     }
 
-    /// The HTTP status of this error.
+    /// Returns the HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -203,7 +203,7 @@ impl ApiError {
         }
     }
 
-    /// The catalog id of this error.
+    /// Returns the catalog id of this error.
     pub fn id(&self) -> &'static str {
         match self {
             ApiError::BadRequest { id, .. }
@@ -218,7 +218,7 @@ impl ApiError {
         }
     }
 
-    /// The English text of this error.
+    /// Returns the English text of this error.
     pub fn message(&self) -> &str {
         match self {
             ApiError::BadRequest { message, .. }

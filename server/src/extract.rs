@@ -1,6 +1,6 @@
-//! Request body parsing that always answers with the JSON error body.
+//! Request body parsing that always responds with the JSON error body.
 //!
-//! axum's own `Json` extractor answers malformed input with plain text; [`JsonBody`] reads the
+//! axum's own `Json` extractor rejects malformed input with a plain-text body; [`JsonBody`] reads the
 //! bytes within the body limit and maps every failure to an [`ApiError`].
 
 use crate::AppState;

@@ -22,12 +22,12 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
-/// The escaped Indonesian catalog text of `id`.
+/// Returns the escaped Indonesian catalog text of `id`.
 pub fn t(id: &str) -> String {
     escape(&messages::format(id, Locale::Id, &[]))
 }
 
-/// The escaped Indonesian catalog text of `id` with placeholders filled.
+/// Returns the escaped Indonesian catalog text of `id` with placeholders filled.
 pub fn tf(id: &str, values: &[(&str, &str)]) -> String {
     escape(&messages::format(id, Locale::Id, values))
 }

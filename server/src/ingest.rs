@@ -2,10 +2,14 @@
 //! records.
 //!
 //! The server believes nothing a record merely claims. For each record it checks, in order:
-//! the bytes decode; the record names the uploading device; its id is new or was stored with
-//! the very same bytes (idempotent upload, while a known id with other bytes is rejected and
-//! logged as a security event); the Ed25519 signature and the per-device hash chain
-//! (`siperlu_core::record::verify_chain`); the NIP is the device owner's. Accepted records are
+//!
+//! 1. the bytes decode, and the record names the uploading device;
+//! 2. its id is new, or was stored with the very same bytes (an idempotent resend). A known id
+//!    with other bytes is rejected and logged as a security event;
+//! 3. the Ed25519 signature and the per-device hash chain (`siperlu_core::record::verify_chain`);
+//! 4. the NIP is the device owner's.
+//!
+//! Accepted records are
 //! stored byte for byte, with derived columns: the geofence verdict recomputed from the server's
 //! own assignments at the record's trusted time, the local attendance day, and flags for an
 //! admin (device reasons, location trust flags, time checks, verdict mismatch, face mismatch,
@@ -44,7 +48,7 @@ pub struct UploadRequest {
     pub records: Vec<String>,
 }
 
-/// What happened to one record of a batch.
+/// The outcome for one record of a batch.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RecordResult {
     /// Position in the uploaded batch.
@@ -121,7 +125,8 @@ pub async fn post_records(
     if any_kept {
         return Ok(Json(UploadResponse { results }).into_response());
     }
-    // Nothing was kept: answer 422 with the usual error body plus the per-record results.
+    // Nothing was kept, so the response is 422 with the usual error body plus the per-record
+    // results.
     let first_reason = results
         .first()
         .and_then(|result| result.reason_id)
@@ -499,8 +504,8 @@ fn local_date(trusted_ms: i64, offset_minutes: i32) -> String {
         .unwrap_or_default()
 }
 
-/// The offices and dinas luar locations assigned to `nip` on the local day of `trusted_ms`,
-/// each day judged in the location's own zone.
+/// Returns the offices and dinas luar locations assigned to `nip` on the local day of
+/// `trusted_ms`, judging the day in each location's own zone.
 fn places_at(
     connection: &Connection,
     nip: &str,

@@ -85,7 +85,7 @@ impl ServerKey {
         hex::encode(self.key_pair.sign(message).as_ref())
     }
 
-    /// The 32-byte public key as lowercase hex.
+    /// Returns the 32-byte public key as lowercase hex.
     pub fn public_key_hex(&self) -> &str {
         &self.public_key_hex
     }

@@ -44,7 +44,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default largest distance between a signed request's timestamp and server time.
 pub const DEFAULT_REQUEST_WINDOW_MS: i64 = 5 * 60 * 1000;
 
-/// Everything `siperlu server` can be told.
+/// Options of `siperlu server`.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// The SQLite database file; the server key is kept beside it.
@@ -64,7 +64,7 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// A configuration with the default limits.
+    /// Returns a configuration with the default limits.
     pub fn new(db_path: PathBuf, listen: SocketAddr) -> ServerConfig {
         ServerConfig {
             db_path,
@@ -80,7 +80,7 @@ impl ServerConfig {
     }
 }
 
-/// Why the server could not start.
+/// Reasons the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error(transparent)]
@@ -133,7 +133,7 @@ pub struct BoundServer {
 }
 
 impl BoundServer {
-    /// The address actually bound (useful with port 0).
+    /// Returns the address actually bound (useful with port 0).
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.listener.local_addr().ok()
     }

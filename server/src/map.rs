@@ -1,6 +1,6 @@
 //! The inline SVG map on the check-in detail page: the office fences, the GPS fix and its
-//! accuracy circle, drawn on a local metre grid so an admin sees at a glance where the phone
-//! was. No map tiles are needed, so it works on an offline network.
+//! accuracy circle, drawn on a local metre grid so that an admin can tell at a glance where
+//! the phone was. No map tiles are needed, so it works on an offline network.
 //!
 //! Coordinates are projected equirectangularly around the office centre: x is east and y is
 //! north in metres. Over a few kilometres the error of this projection is well under a metre,
@@ -39,8 +39,8 @@ pub fn from_e7(latitude_e7: i64, longitude_e7: i64) -> LatLon {
     }
 }
 
-/// The centre of an office: the centre of its first circle, or the vertex mean of its first
-/// polygon.
+/// Returns the centre of an office: the centre of its first circle, or the vertex mean of its
+/// first polygon.
 pub fn office_centre(fences: &[Fence]) -> Option<LatLon> {
     match fences.first()? {
         Fence::Circle { center, .. } => Some(*center),

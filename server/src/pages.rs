@@ -1,6 +1,7 @@
 //! The admin web pages under `/admin`, in Bahasa Indonesia, rendered on the server and usable
-//! without JavaScript: login, the check-in list with filters, the detail page with the SVG map
-//! and the ASN's work plan, approve/reject, the audit log, and the monthly recap export.
+//! without JavaScript. They cover login, the check-in list with filters, the detail page with
+//! the SVG map and the ASN's work plan, approve/reject, the audit log, and the monthly recap
+//! export.
 //!
 //! Every form carries a CSRF token: the session's token once logged in, and before login a
 //! token in a short-lived cookie that the form must echo (double submit).
@@ -20,7 +21,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use siperlu_core::nip::mask_nip;
 
-/// The routes of the admin pages.
+/// Returns the routes of the admin pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/checkins") }))

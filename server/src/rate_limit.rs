@@ -1,7 +1,7 @@
 //! Token-bucket rate limits per device and per client address.
 //!
 //! Each key (a device id or an IP address) has a bucket that refills at `rate_per_s` tokens a
-//! second up to `burst`; a request takes one token. The buckets live in memory, so a restart
+//! second up to `burst`, and each request takes one token. The buckets live in memory, so a restart
 //! refills them all.
 
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use std::time::Instant;
 
 /// Buckets older than this are dropped when the map is swept.
 const IDLE_SWEEP_S: f64 = 600.0;
-/// The map is swept once it holds this many keys.
+/// The map is swept once it contains this many keys.
 const SWEEP_AT_KEYS: usize = 10_000;
 
 /// One limiter with its buckets.
@@ -26,7 +26,7 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    /// A limiter refilling `rate_per_s` tokens a second up to `burst` tokens.
+    /// Creates a limiter that refills `rate_per_s` tokens a second up to `burst` tokens.
     pub fn new(rate_per_s: f64, burst: u32) -> RateLimiter {
         RateLimiter {
             rate_per_s: rate_per_s.max(0.001),

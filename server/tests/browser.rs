@@ -1,5 +1,5 @@
 //! The admin pages in a real browser: Debian's headless chromium, driven by playwright-core,
-//! logs in, opens a check-in, sees the SVG map and approves it.
+//! logs in, opens a check-in, checks the SVG map and approves it.
 //!
 //! Ignored by plain `cargo test` because it needs chromium and node modules installed by
 //! `scripts/setup-browser`; `scripts/test` installs them and runs it with `--ignored`.

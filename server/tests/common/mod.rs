@@ -103,7 +103,7 @@ impl Reply {
             .collect()
     }
 
-    /// The error id of a JSON error body.
+    /// Returns the error id of a JSON error body.
     pub fn error_id(&self) -> String {
         self.json()["error"]["id"]
             .as_str()
@@ -132,7 +132,7 @@ pub async fn send(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).await.expect("write head");
-    // The server may answer early (413) and close; a failed body write is fine then.
+    // The server may respond early (413) and close, so a failed body write is expected then.
     let _ = stream.write_all(body).await;
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw).await;
@@ -328,7 +328,7 @@ impl Admin {
     }
 }
 
-/// A valid NIP with the given serial (1..=999).
+/// Returns a valid NIP with the given serial (1..=999).
 pub fn nip_with_serial(serial: u32) -> String {
     format!("198503122010011{serial:03}")
 }
@@ -400,7 +400,7 @@ pub async fn register_request(
 }
 
 impl Phone {
-    /// The signature headers for a request, with a fresh nonce.
+    /// Returns the signature headers for a request, with a fresh nonce.
     pub fn sign(&self, method: &str, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
         let nonce = format!(
             "n{:016x}{:016x}",
@@ -490,7 +490,7 @@ pub fn batch_body(records: &[&[u8]]) -> Vec<u8> {
     json!({"records": encoded}).to_string().into_bytes()
 }
 
-/// A random (version 4) UUID, as a phone's store creates its device id.
+/// Returns a random (version 4) UUID, as a phone's store creates for its device id.
 pub fn random_uuid() -> uuid::Uuid {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 16];
