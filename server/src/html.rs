@@ -44,12 +44,14 @@ td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
 pub fn page(title: &str, csrf_token: Option<&str>, body: &str) -> String {
     let navigation = match csrf_token {
         Some(token) => format!(
-            "<a href=\"/admin/checkins\">{checkins}</a> <a href=\"/admin/export\">{export}</a> \
+            "<a href=\"/admin/checkins\">{checkins}</a> <a href=\"/admin/asn\">{asn}</a> \
+             <a href=\"/admin/export\">{export}</a> \
              <a href=\"/admin/audit\">{audit}</a>\
              <form class=\"inline\" method=\"post\" action=\"/admin/logout\">\
              <input type=\"hidden\" name=\"csrf_token\" value=\"{token}\">\
              <button type=\"submit\">{logout}</button></form>",
             checkins = t("admin.checkins_title"),
+            asn = t("admin.asn_title"),
             export = t("admin.export_title"),
             audit = t("admin.audit_title"),
             token = escape(token),

@@ -31,6 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/checkins/{id}", get(get_checkin))
         .route("/admin/checkins/{id}/review", post(post_review))
         .route("/admin/audit", get(get_audit))
+        .route("/admin/asn", get(get_asn))
+        .route(
+            "/admin/asn/{nip}/enrollment-code",
+            post(post_enrollment_code),
+        )
         .route("/admin/export", get(get_export))
         .route("/admin/export/recap", get(export::get_recap))
 }
@@ -645,4 +650,124 @@ async fn get_export(State(state): State<AppState>, AdminPage(session): AdminPage
         &body,
     ))
     .into_response()
+}
+
+// ---- ASN and enrollment codes ----
+
+async fn get_asn(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
+    let result = state
+        .db
+        .call(|connection| {
+            let asn = admin::list_asn(connection)?;
+            let opd = admin::list_opd(connection)?;
+            Ok::<_, admin::AdminError>((asn, opd))
+        })
+        .await;
+    let (asn, opd) = match result {
+        Ok(found) => found,
+        Err(error) => {
+            let error = crate::error::ApiError::from(error);
+            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+        }
+    };
+    if asn.is_empty() {
+        let body = format!("<p>{}</p>", t("admin.no_asn"));
+        return Html(page(
+            &t("admin.asn_title"),
+            Some(&session.csrf_token),
+            &body,
+        ))
+        .into_response();
+    }
+
+    let mut body = format!(
+        "<table id=\"asn\"><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+        t("admin.recap_nip"),
+        t("admin.recap_name"),
+        t("admin.export_opd"),
+    );
+    for person in &asn {
+        let unit = opd
+            .iter()
+            .find(|unit| unit.id == person.opd_id)
+            .map(|unit| unit.name.as_str())
+            .unwrap_or("-");
+        body.push_str(&format!(
+            "<tr><td>{nip}</td><td>{name}</td><td>{unit}</td><td>\
+             <form class=\"inline\" method=\"post\" action=\"/admin/asn/{nip}/enrollment-code\">\
+             <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
+             <button type=\"submit\">{button}</button></form></td></tr>",
+            nip = escape(&person.nip),
+            name = escape(&person.name),
+            unit = escape(unit),
+            csrf = escape(&session.csrf_token),
+            button = t("admin.create_code_button"),
+        ));
+    }
+    body.push_str("</table>");
+    Html(page(
+        &t("admin.asn_title"),
+        Some(&session.csrf_token),
+        &body,
+    ))
+    .into_response()
+}
+
+async fn post_enrollment_code(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(nip): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(response) = check_csrf(&session, &form.csrf_token) {
+        return *response;
+    }
+    let admin_id = session.admin_id;
+    let actor = session.username.clone();
+    let result = state
+        .db
+        .call(move |connection| {
+            let request = admin::NewEnrollmentCode {
+                nip,
+                valid_minutes: None,
+            };
+            let code = admin::create_enrollment_code(connection, admin_id, &request, now_ms())?;
+            let name: String = connection.query_row(
+                "SELECT name FROM asn WHERE nip = ?1",
+                [&code.nip],
+                |row| row.get(0),
+            )?;
+            admin::audit(
+                connection,
+                &actor,
+                "enrollment_code.create",
+                &format!("asn:{}", siperlu_core::nip::nip_log_id(&code.nip)),
+                "",
+            )?;
+            Ok::<_, admin::AdminError>((code, name))
+        })
+        .await;
+    match result {
+        Ok((code, name)) => {
+            let expires = format_time(code.expires_at_ms, "Asia/Jakarta");
+            let body = format!(
+                "<p class=\"notice\" id=\"enrollment-code\">{}</p><p><a href=\"/admin/asn\">{}</a></p>",
+                tf(
+                    "admin.code_created",
+                    &[("name", &name), ("code", &code.code), ("expires", &expires)]
+                ),
+                t("admin.asn_title"),
+            );
+            Html(page(
+                &t("admin.asn_title"),
+                Some(&session.csrf_token),
+                &body,
+            ))
+            .into_response()
+        }
+        Err(error) => {
+            let error = crate::error::ApiError::from(error);
+            html_error(error.status(), error.message(), Some(&session.csrf_token))
+        }
+    }
 }

@@ -257,3 +257,41 @@ async fn review_records_audit_and_shows_plan() {
         .await;
     assert_eq!(bad_month.status, 400);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enrollment_code_from_page_registers() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(9);
+    admin.enroll_asn(&nip, opd_id, office_id).await;
+
+    let list = admin.get("/admin/asn").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text().contains(&nip), "{}", list.text());
+
+    let created = admin
+        .post_form(
+            &format!("/admin/asn/{nip}/enrollment-code"),
+            &format!("csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let html = created.text();
+    let code = html
+        .split("Kode pendaftaran perangkat untuk ASN 009: ")
+        .nth(1)
+        .and_then(|rest| rest.split('.').next())
+        .unwrap_or_else(|| panic!("no code in page: {html}"))
+        .to_string();
+    assert_eq!(code.len(), 10, "{code}");
+    register_phone(server.address, &nip, &code).await;
+
+    let forged = admin
+        .post_form(
+            &format!("/admin/asn/{nip}/enrollment-code"),
+            "csrf_token=salah",
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+}

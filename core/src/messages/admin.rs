@@ -278,4 +278,24 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Isian tidak valid: {detail}",
         en_text: "Invalid input: {detail}",
     },
+    Message {
+        id: "admin.asn_title",
+        id_text: "ASN dan Kode Pendaftaran",
+        en_text: "ASN and enrollment codes",
+    },
+    Message {
+        id: "admin.no_asn",
+        id_text: "Belum ada ASN. Tambahkan ASN melalui API admin.",
+        en_text: "No ASN yet. Add ASN through the admin API.",
+    },
+    Message {
+        id: "admin.create_code_button",
+        id_text: "Buat kode pendaftaran",
+        en_text: "Create enrollment code",
+    },
+    Message {
+        id: "admin.code_created",
+        id_text: "Kode pendaftaran perangkat untuk {name}: {code}. Berlaku sampai {expires}, hanya sekali pakai. Kode ini tidak ditampilkan lagi.",
+        en_text: "Device enrollment code for {name}: {code}. Valid until {expires}, for one use only. The code is not shown again.",
+    },
 ];
