@@ -7,4 +7,6 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+#[cfg(feature = "face")]
+pub mod face;
 pub mod messages;

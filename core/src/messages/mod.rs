@@ -6,6 +6,7 @@
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
 mod common;
+mod face;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +59,7 @@ impl Message {
 }
 
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
-const SECTIONS: &[&[Message]] = &[common::MESSAGES];
+const SECTIONS: &[&[Message]] = &[common::MESSAGES, face::MESSAGES];
 
 /// Iterates over every message in the catalog.
 pub fn all() -> impl Iterator<Item = &'static Message> {
