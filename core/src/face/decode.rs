@@ -51,7 +51,16 @@ pub fn decode_photo(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Fac
             detail: error.to_string(),
         })?;
     match reader.format() {
-        Some(image::ImageFormat::Jpeg) | Some(image::ImageFormat::Png) => {}
+        Some(image::ImageFormat::Jpeg) => {
+            // The JPEG decoder fills a truncated scan with grey instead of failing, and half a
+            // face must not be scored as a whole one.
+            if !jpeg_is_complete(bytes) {
+                return Err(FaceError::CorruptImage {
+                    detail: "the JPEG data ends before its end-of-image marker".to_string(),
+                });
+            }
+        }
+        Some(image::ImageFormat::Png) => {}
         _ => return Err(FaceError::NotAnImage),
     }
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
@@ -91,6 +100,66 @@ pub fn decode_photo(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Fac
         DynamicImage::ImageRgb8(rgb) => rgb,
         other => other.to_rgb8(),
     })
+}
+
+/// Walks the JPEG marker segments and entropy-coded scans and returns whether an end-of-image
+/// marker (FF D9) is reached before the data runs out.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    const START_OF_SCAN: u8 = 0xDA;
+    const END_OF_IMAGE: u8 = 0xD9;
+    let is_restart = |marker: u8| (0xD0..=0xD7).contains(&marker);
+
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut index = 2;
+    while index + 1 < bytes.len() {
+        if bytes[index] != 0xFF {
+            return false;
+        }
+        let marker = bytes[index + 1];
+        if marker == 0xFF {
+            index += 1;
+            continue;
+        }
+        if marker == END_OF_IMAGE {
+            return true;
+        }
+        if is_restart(marker) || marker == 0x01 {
+            index += 2;
+            continue;
+        }
+        if index + 3 >= bytes.len() {
+            return false;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[index + 2], bytes[index + 3]]));
+        index += 2 + length;
+        if index > bytes.len() {
+            return false;
+        }
+
+        if marker == START_OF_SCAN {
+            // Entropy-coded data runs until an FF byte that is not stuffing (FF 00), a restart
+            // marker or fill.
+            loop {
+                if index + 1 >= bytes.len() {
+                    return false;
+                }
+                if bytes[index] == 0xFF {
+                    let next = bytes[index + 1];
+                    if next == 0x00 || is_restart(next) {
+                        index += 2;
+                        continue;
+                    }
+                    if next != 0xFF {
+                        break;
+                    }
+                }
+                index += 1;
+            }
+        }
+    }
+    false
 }
 
 fn map_image_error(error: ImageError) -> FaceError {
@@ -153,6 +222,21 @@ mod test {
         };
         let error = decode_photo(&bytes, &limits).expect_err("too many bytes");
         assert!(matches!(error, FaceError::ImageTooLarge { .. }), "{error}");
+    }
+
+    #[test]
+    fn truncated_jpeg_is_corrupt() {
+        let mut bytes = Vec::new();
+        let picture = image::RgbImage::from_fn(96, 96, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        DynamicImage::ImageRgb8(picture)
+            .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+            .expect("encode JPEG");
+        assert!(jpeg_is_complete(&bytes), "a whole JPEG is complete");
+        decode_photo(&bytes, &DecodeLimits::default()).expect("whole JPEG decodes");
+
+        let error = decode_photo(&bytes[..bytes.len() - 40], &DecodeLimits::default())
+            .expect_err("truncated");
+        assert!(matches!(error, FaceError::CorruptImage { .. }), "{error}");
     }
 
     #[test]

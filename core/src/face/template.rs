@@ -38,8 +38,9 @@ impl std::fmt::Debug for FaceTemplate {
 }
 
 impl FaceTemplate {
-    /// Builds a template from the embeddings of one person's photos.
-    pub(crate) fn from_embeddings(
+    /// Builds a template from the embeddings (one per photo) of one person, made by the
+    /// embedder `model_id`: their mean direction, normalised to unit length.
+    pub fn from_embeddings(
         model_id: &str,
         embeddings: &[Vec<f32>],
     ) -> Result<FaceTemplate, FaceError> {
