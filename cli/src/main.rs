@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod face;
 mod messages;
 
 #[derive(Parser)]
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the face pipeline on photos: inspect one, compare two, or evaluate a labelled set.
+    Face(face::FaceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
 }
@@ -33,6 +36,7 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Face(args) => face::run(args),
         Command::Messages(args) => messages::run(args),
     };
 

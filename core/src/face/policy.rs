@@ -51,7 +51,7 @@ impl Default for FacePolicy {
             max_outside_fraction: 0.1,
             min_brightness: 40.0,
             max_brightness: 220.0,
-            min_sharpness: 20.0,
+            min_sharpness: 60.0,
             max_yaw_deg: 35.0,
             liveness_threshold: 0.5,
             eye_open_threshold: 0.5,
