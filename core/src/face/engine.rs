@@ -32,6 +32,16 @@ pub const MIN_ENROLLMENT_PHOTOS: usize = 3;
 /// Most photos an enrollment accepts.
 pub const MAX_ENROLLMENT_PHOTOS: usize = 5;
 
+/// Time of one inference of each model alone, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RawInferenceTimes {
+    pub detect_ms: f32,
+    pub landmark_ms: f32,
+    pub feature_ms: f32,
+    pub liveness_ms: f32,
+    pub eye_ms: f32,
+}
+
 /// Where the engine finds its models and runtime, and how it runs them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaceEngineConfig {
@@ -487,6 +497,37 @@ impl FaceEngine {
             image,
             landmarks: Some(landmarks),
             embedding,
+        })
+    }
+
+    /// Runs each model once on a pseudo-random tensor of its input shape and returns the time of each
+    /// inference alone, without any pre- or post-processing. Benchmarks compare the pipeline
+    /// with these.
+    pub fn measure_raw_inference(&self) -> Result<RawInferenceTimes, FaceError> {
+        let models = &self.manifest.models;
+        let time_model = |session: &ModelSession, preprocess: &super::manifest::Preprocess| {
+            let shape = [
+                1,
+                preprocess.channels.channel_count(),
+                preprocess.height as usize,
+                preprocess.width as usize,
+            ];
+            // Mid-range pseudo-random values: an all-zero input runs measurably faster than a
+            // real photo would.
+            let input: Vec<f32> = (0..shape.iter().product::<usize>())
+                .map(|index| ((index.wrapping_mul(2_654_435_761) >> 7) % 256) as f32)
+                .map(|value| (value - preprocess.mean[0]) * preprocess.scale[0])
+                .collect();
+            let started = Instant::now();
+            session.run(shape, &input)?;
+            Ok::<f32, FaceError>(elapsed_ms(started))
+        };
+        Ok(RawInferenceTimes {
+            detect_ms: time_model(&self.detect, &models.detect.preprocess)?,
+            landmark_ms: time_model(&self.landmark, &models.landmark.preprocess)?,
+            feature_ms: time_model(&self.feature, &models.feature.preprocess)?,
+            liveness_ms: time_model(&self.liveness, &models.liveness.preprocess)?,
+            eye_ms: time_model(&self.eye, &models.eye.preprocess)?,
         })
     }
 
