@@ -91,6 +91,16 @@ fn main() {
         }
     }
 
+    let mut burst_ms: Vec<f32> = (0..ITERATIONS / 3)
+        .map(|_| {
+            let started = Instant::now();
+            engine
+                .verify(&template, &[&selfie, &selfie, &selfie], &policy)
+                .expect("verify with burst");
+            started.elapsed().as_secs_f32() * 1000.0
+        })
+        .collect();
+
     let stage =
         |pick: fn(&StageTimings) -> f32| median(&mut stages.iter().map(pick).collect::<Vec<_>>());
     let raw_stat =
@@ -137,6 +147,11 @@ fn main() {
         "verify without decode: {:.2} ms, ratio {:.2}",
         verify_ms - stage(|t| t.decode_ms),
         (verify_ms - stage(|t| t.decode_ms)) / raw_sum
+    );
+    println!(
+        "verify with a 2-frame burst after the selfie (blink check): {:.2} ms, median of {}",
+        median(&mut burst_ms),
+        burst_ms.len()
     );
     match peak_resident_mib() {
         Some(mib) => println!("peak resident memory (VmHWM): {mib:.1} MiB"),

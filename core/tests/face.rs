@@ -9,7 +9,8 @@ use siperlu_core::face::{
     ActiveLiveness, FaceEngine, FaceEngineConfig, FaceError, FacePolicy, FaceReason, FaceTemplate,
 };
 
-/// One engine per test binary: creating the five sessions takes most of a second.
+/// Returns the engine shared by every test in this binary, because creating the five
+/// sessions takes most of a second.
 fn engine() -> &'static FaceEngine {
     static ENGINE: OnceLock<FaceEngine> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -53,7 +54,7 @@ fn encode_jpeg(image: &RgbImage, exif: Option<Vec<u8>>) -> Vec<u8> {
     bytes
 }
 
-/// A big-endian TIFF block with one IFD entry: Orientation (0x0112) = `orientation`.
+/// Builds a big-endian TIFF block with one IFD entry: Orientation (0x0112) = `orientation`.
 fn exif_orientation(orientation: u16) -> Vec<u8> {
     let mut exif = b"MM\0\x2a\0\0\0\x08".to_vec();
     exif.extend_from_slice(&1u16.to_be_bytes());
@@ -149,7 +150,8 @@ fn enrolled_template_verifies_owner_only() {
     assert!(other.reasons.contains(&FaceReason::NoMatch));
     assert_eq!(other.template_id, template.template_id);
     assert_eq!(other.active_liveness, ActiveLiveness::NotRequested);
-    assert!(other.timings.embed_ms > 0.0 && other.timings.total_ms >= other.timings.embed_ms);
+    assert!(other.timings.embed_ms > 0.0);
+    assert!(other.timings.total_ms >= other.timings.embed_ms);
 }
 
 #[test]
@@ -321,7 +323,7 @@ fn bad_input_is_typed_error() {
     );
 }
 
-/// A real JPEG whose frame header is edited to claim 20000x20000 pixels.
+/// Builds a real JPEG whose frame header is edited to claim 20000x20000 pixels.
 fn huge_header_jpeg() -> Vec<u8> {
     let mut bytes = encode_jpeg(&RgbImage::new(64, 64), None);
     let frame = bytes
@@ -365,6 +367,7 @@ fn covered_eyes_make_a_blink() {
         ((face.x1 + face.x2) / 2.0) as u32,
         (face.y1 + face.height() * 0.75) as u32,
     );
+
     let eye_top = (face.y1 + face.height() * 0.3) as u32;
     let eye_bottom = (face.y1 + face.height() * 0.48) as u32;
     for y in eye_top..eye_bottom {
@@ -372,6 +375,7 @@ fn covered_eyes_make_a_blink() {
             picture.put_pixel(x, y, skin);
         }
     }
+
     let closed = encode_jpeg(&picture, None);
     let open = photo("face_recognition/obama.jpg");
     let verdict = engine()

@@ -108,8 +108,10 @@ mod test {
     #[test]
     fn template_maps_onto_itself() {
         let fit = fit_similarity(&ARCFACE_TEMPLATE_112, 112, 112).expect("fit");
-        assert!((fit.a - 1.0).abs() < 1e-5 && fit.b.abs() < 1e-5, "{fit:?}");
-        assert!(fit.tx.abs() < 1e-3 && fit.ty.abs() < 1e-3, "{fit:?}");
+        assert!((fit.a - 1.0).abs() < 1e-5, "{fit:?}");
+        assert!(fit.b.abs() < 1e-5, "{fit:?}");
+        assert!(fit.tx.abs() < 1e-3, "{fit:?}");
+        assert!(fit.ty.abs() < 1e-3, "{fit:?}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Face detection with the Ultra-Light RFB-320 detector. The whole photo is shrunk, aspect ratio
 //! kept, into the detector's 320x240 input (the rest padded with mid-grey), so detection costs
-//! the same on any camera; the boxes are mapped back to full-resolution pixel coordinates.
+//! the same on any camera. The boxes are mapped back to full-resolution pixel coordinates.
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};

@@ -26,10 +26,10 @@ use super::{FaceError, FacePolicy};
 /// configuration names none (the library fetched by scripts/setup).
 pub const DEFAULT_ONNXRUNTIME_FILE: &str = "libonnxruntime.so.1.32.0";
 
-/// Fewest photos an enrollment accepts.
+/// Minimum number of photos in an enrollment.
 pub const MIN_ENROLLMENT_PHOTOS: usize = 3;
 
-/// Most photos an enrollment accepts.
+/// Maximum number of photos in an enrollment.
 pub const MAX_ENROLLMENT_PHOTOS: usize = 5;
 
 /// Time of one inference of each model alone, in milliseconds.
@@ -42,7 +42,7 @@ pub struct RawInferenceTimes {
     pub eye_ms: f32,
 }
 
-/// Where the engine finds its models and runtime, and how it runs them.
+/// Engine configuration: the paths of the models and the runtime, and how to run them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaceEngineConfig {
     /// Path of `models/manifest.toml`.
@@ -61,7 +61,8 @@ pub struct FaceEngineConfig {
 }
 
 impl Default for FaceEngineConfig {
-    /// The models and library fetched by scripts/setup into the developer cache.
+    /// Returns the paths of the models and library that scripts/setup fetches into the
+    /// developer cache.
     fn default() -> FaceEngineConfig {
         FaceEngineConfig {
             manifest_path: crate::assets::model_manifest_path(),
@@ -95,7 +96,7 @@ struct PhotoRun {
     embedding: Option<Vec<f32>>,
 }
 
-/// Which optional stages a pipeline run includes.
+/// Optional stages of one pipeline run.
 #[derive(Clone, Copy)]
 struct Stages {
     embed: bool,
@@ -180,8 +181,9 @@ impl FaceEngine {
         Ok(run.analysis)
     }
 
-    /// Analyses one photo and, when it holds a single face, returns a one-photo template of
-    /// it. Evaluation and photo-to-photo comparison use this; check-in uses [`Self::verify`].
+    /// Analyses one photo and, when it shows a single face, returns a one-photo template of
+    /// it. Evaluation and photo-to-photo comparison use this, while check-in uses
+    /// [`Self::verify`].
     pub fn template_from_photo(
         &self,
         image_bytes: &[u8],
@@ -207,8 +209,8 @@ impl FaceEngine {
     }
 
     /// Builds a template from 3 to 5 photos of one person. Every photo must pass the quality
-    /// gates and match the mean of the others at the policy's match threshold; the error names
-    /// the first photo (0-based) that does not.
+    /// gates and match the mean of the others at the policy's match threshold. Otherwise the
+    /// error names the first photo (0-based) that does not.
     pub fn enroll(&self, photos: &[&[u8]], policy: &FacePolicy) -> Result<FaceTemplate, FaceError> {
         policy.validate()?;
         if !(MIN_ENROLLMENT_PHOTOS..=MAX_ENROLLMENT_PHOTOS).contains(&photos.len()) {
@@ -263,9 +265,10 @@ impl FaceEngine {
         Ok(template)
     }
 
-    /// Verifies a check-in: `frames[0]` is the selfie, matched against `template` and checked
-    /// for passive liveness; any further frames are a short burst in which a blink must be seen.
-    /// Bad input bytes are an error; a rejected attempt is `Ok` with `accepted == false`.
+    /// Verifies a check-in. `frames[0]` is the selfie, matched against `template` and checked
+    /// for passive liveness. Any further frames are a short burst in which a blink must be
+    /// seen. Bad input bytes are an error, while a rejected attempt is `Ok` with
+    /// `accepted == false`.
     pub fn verify(
         &self,
         template: &FaceTemplate,
@@ -361,8 +364,8 @@ impl FaceEngine {
         })
     }
 
-    /// Compares two photos: the first must pass the quality gates and becomes a one-photo
-    /// template; the second is verified against it as a selfie without a burst.
+    /// Compares two photos. The first must pass the quality gates and becomes a one-photo
+    /// template, and the second is verified against it as a selfie without a burst.
     pub fn compare_photos(
         &self,
         reference: &[u8],
@@ -378,7 +381,7 @@ impl FaceEngine {
         }
     }
 
-    /// Runs the pipeline on one photo up to the stages `stages` asks for.
+    /// Runs the pipeline on one photo, including the optional stages that `stages` selects.
     fn run_photo(
         &self,
         bytes: &[u8],

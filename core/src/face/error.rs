@@ -1,6 +1,7 @@
 //! Errors of the face module: bad input photos, missing or mismatching models, and ONNX Runtime
-//! failures. A photo that decodes but fails a quality gate is not an error; it comes back as a
-//! verdict or analysis whose reasons say why, so the check-in flow can record the attempt.
+//! failures. A photo that decodes but fails a quality gate is not an error. It comes back as a
+//! verdict or analysis whose reasons list the failed gates, so the check-in flow can record the
+//! attempt.
 
 use std::path::PathBuf;
 
@@ -81,7 +82,7 @@ pub enum FaceError {
     #[error("the {model} model failed: {detail}")]
     Inference { model: &'static str, detail: String },
 
-    /// The engine configuration holds an invalid value.
+    /// The engine configuration contains an invalid value.
     #[error("invalid face engine configuration: {detail}")]
     InvalidConfig { detail: String },
 

@@ -1,6 +1,6 @@
-//! Liveness: passive (fr_liveness judges from one frame whether the face is a live person or a
-//! photo or screen held up to the camera) and active (fr_eye follows the eyes across a short
-//! burst of frames and looks for a blink: open, closed, open again).
+//! Liveness checks. Passive: fr_liveness judges from one frame whether the face is a live
+//! person or a photo or screen held up to the camera. Active: fr_eye follows the eyes across a
+//! short burst of frames and looks for a blink (open, closed, open again).
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
@@ -116,8 +116,8 @@ pub(crate) fn find_blink(open_scores: &[Option<f32>], open_threshold: f32) -> Ac
     ActiveLiveness::NoBlink
 }
 
-/// The face box enlarged by `scale`, shrunk if needed to fit the photo, then shifted inside it,
-/// the way the liveness model's training crops were made.
+/// Returns the face box enlarged by `scale`, shrunk if needed to fit the photo, then shifted
+/// inside it, the way the liveness model's training crops were made.
 fn liveness_region(face: &FaceBox, scale: f32, width: u32, height: u32) -> Region {
     let box_width = face.width().max(1.0);
     let box_height = face.height().max(1.0);
@@ -187,7 +187,8 @@ mod test {
         assert_eq!(region.width, 270.0);
         assert_eq!(region.x, 0.0);
         let small = liveness_region(&face, 2.7, 200, 200);
-        assert!(small.width <= 199.0 && small.x >= 0.0, "{small:?}");
+        assert!(small.width <= 199.0, "{small:?}");
+        assert!(small.x >= 0.0, "{small:?}");
     }
 
     #[test]

@@ -61,7 +61,8 @@ impl ChannelOrder {
     }
 }
 
-/// How pixels become model input: `(pixel - mean[c]) * scale[c]`, laid out NCHW.
+/// Input pre-processing of one model: each value is `(pixel - mean[c]) * scale[c]`, laid out
+/// NCHW.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Preprocess {
     /// Input width in pixels.

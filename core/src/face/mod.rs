@@ -1,9 +1,9 @@
 //! Face verification on the phone: is the selfie the enrolled ASN, and a live person?
 //!
-//! The pipeline decodes the photo (EXIF orientation applied, size limits enforced), detects
-//! faces, locates 68 landmarks on the largest, aligns it onto the ArcFace template, embeds it,
-//! scores passive liveness, applies the quality gates, and compares the embedding with the
-//! enrolled template by cosine similarity. A burst of frames after the selfie adds a blink
+//! The pipeline decodes the photo (EXIF orientation applied, size limits enforced) and detects
+//! faces. On the largest face it locates 68 landmarks, aligns it onto the ArcFace template,
+//! embeds it, scores passive liveness and applies the quality gates. The embedding is then
+//! compared with the enrolled template by cosine similarity. A burst of frames after the selfie adds a blink
 //! check. Thresholds live in [`FacePolicy`]; models and their pre-processing in
 //! `models/manifest.toml`. Every rejection carries a [`FaceReason`] with a text in the message
 //! catalog.

@@ -14,7 +14,7 @@ pub(crate) struct Patch {
     pub rgb: Vec<f32>,
 }
 
-/// An axis-aligned rectangle in photo pixel coordinates; it may extend past the photo edges,
+/// An axis-aligned rectangle in photo pixel coordinates. It may extend past the photo edges,
 /// where the edge pixels are repeated.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Region {
@@ -62,9 +62,8 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
     let mut rgb = Vec::with_capacity((width * height * 3) as usize);
 
     if step_x >= 4.0 && step_y >= 4.0 {
-        // Each output pixel covers 4 x 4 photo pixels or more; averaging every second row
-        // and column of its box still leaves at least 2 x 2 samples and reads a quarter of
-        // the photo.
+        // Each output pixel covers 4 x 4 photo pixels or more. Averaging every second row and
+        // column of its box still takes at least 2 x 2 samples, and reads a quarter of the photo.
         let columns: Vec<(i64, i64)> = (0..width).map(|u| box_span(region.x, step_x, u)).collect();
         for v in 0..height {
             let (row_start, row_end) = box_span(region.y, step_y, v);
@@ -118,9 +117,8 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
 }
 
 /// Warps the photo into a `width` x `height` patch through `map`. Where the map shrinks the
-/// photo by 2 or more, the region it reads is first box-averaged by that whole factor, so
-/// each output pixel then averages at most 2 x 2 bilinear samples instead of up to 4 x 4
-/// (a quarter of the sampling work for a face 4 times the crop size).
+/// photo by 2 or more, the region it reads is first box-averaged by that whole factor. Each
+/// output pixel then averages at most 2 x 2 bilinear samples instead of up to 4 x 4.
 pub(crate) fn warp_affine(image: &RgbImage, map: AffineMap, width: u32, height: u32) -> Patch {
     let shrink = (map.a * map.a + map.d * map.d).sqrt();
     if shrink < 2.0 {

@@ -7,7 +7,7 @@ use super::FaceError;
 
 /// Thresholds for detection, the quality gates, matching and liveness.
 ///
-/// `Default` holds the values calibrated on the labelled photo set described in
+/// `Default` contains the values calibrated on the labelled photo set described in
 /// docs/BENCHMARKS.md (section "Face verification").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

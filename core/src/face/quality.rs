@@ -1,5 +1,5 @@
 //! Quality gates: whether a detected face is fit to be compared at all. Each failed gate
-//! becomes a [`FaceReason`] that tells the ASN what to change (move closer, face the light,
+//! becomes a [`FaceReason`] whose message explains to the ASN what to change (move closer, face the light,
 //! hold still, look straight at the camera).
 
 use super::detect::FaceBox;
@@ -75,8 +75,8 @@ pub(crate) fn check_face(
     (measures, reasons)
 }
 
-/// A face is cut off when a landmark falls outside the photo or the box sticks out of the
-/// photo by more than `max_outside_fraction` of its size.
+/// Returns whether the face is cut off: a landmark falls outside the photo, or the box sticks
+/// out of the photo by more than `max_outside_fraction` of its size.
 fn is_cut_off(
     face: &FaceBox,
     landmarks: &Landmarks,

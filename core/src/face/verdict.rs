@@ -1,4 +1,4 @@
-//! What the face module reports: the reasons a photo was rejected (stable ids, texts in the
+//! Results of the face module: the reasons a photo was rejected (stable ids, texts in the
 //! message catalog), the analysis of one photo, and the verdict of a verification.
 
 use serde::{Deserialize, Serialize};
@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::detect::FaceBox;
 use super::liveness::{ActiveLiveness, PassiveLiveness};
 
-/// Why a photo or a verification was rejected. Each reason has a stable id whose texts live in
-/// the message catalog (`core/src/messages/face.rs`).
+/// Reason a photo or a verification was rejected. Each reason has a stable id whose texts live
+/// in the message catalog (`core/src/messages/face.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FaceReason {
     #[serde(rename = "face.no_face")]
@@ -100,7 +100,7 @@ pub struct StageTimings {
     pub total_ms: f32,
 }
 
-/// What the engine found in one photo.
+/// Analysis of one photo: the faces found and the quality gates of the largest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaceAnalysis {
     /// Photo width in pixels, after EXIF orientation.
