@@ -106,6 +106,11 @@ JSON fields (--json):
   equal_error_rate             mean of the two rates there
   zero_false_accept_threshold  lowest threshold (in steps of 0.001) with no false accepts
   zero_false_accept_frr        false reject rate at that threshold
+  enrolled_genuine             {count, min, median, max} of each photo against a template of
+                               up to 5 other photos of the same person (people with 4+ photos)
+  enrolled_impostor            the same for each photo against the templates of other people
+  enrolled_false_accept_rate, enrolled_false_reject_rate
+                               the two rates of the threshold on the enrolled-template scores
   liveness                     {count, min, median, max} of passive liveness scores
   sharpness, brightness, yaw_deg  {count, min, median, max} of the gate measurements"
     )]
@@ -350,6 +355,10 @@ struct Evaluation {
     equal_error_rate: f32,
     zero_false_accept_threshold: f32,
     zero_false_accept_frr: f32,
+    enrolled_genuine: Summary,
+    enrolled_impostor: Summary,
+    enrolled_false_accept_rate: f32,
+    enrolled_false_reject_rate: f32,
     liveness: Summary,
     sharpness: Summary,
     brightness: Summary,
@@ -449,6 +458,12 @@ fn evaluate(
     }
 
     let threshold = policy.match_threshold;
+    let (enrolled_genuine, enrolled_impostor) = score_enrolled_templates(&samples)?;
+    let (enrolled_false_accept_rate, enrolled_false_reject_rate) = if enrolled_genuine.is_empty() {
+        (0.0, 0.0)
+    } else {
+        error_rates(&enrolled_genuine, &enrolled_impostor, threshold)
+    };
     let (false_accept_rate, false_reject_rate) = error_rates(&genuine, &impostor, threshold);
     let (eer_threshold, equal_error_rate) = equal_error_point(&genuine, &impostor);
     let max_impostor = impostor.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -470,6 +485,10 @@ fn evaluate(
         equal_error_rate,
         zero_false_accept_threshold,
         zero_false_accept_frr,
+        enrolled_genuine: Summary::of(&enrolled_genuine),
+        enrolled_impostor: Summary::of(&enrolled_impostor),
+        enrolled_false_accept_rate,
+        enrolled_false_reject_rate,
         liveness: Summary::of(&liveness),
         sharpness: Summary::of(&sharpness),
         brightness: Summary::of(&brightness),
@@ -513,10 +532,76 @@ fn print_evaluation(evaluation: &Evaluation) {
         "equal error rate {:.4} at threshold {:.3}",
         evaluation.equal_error_rate, evaluation.eer_threshold
     );
+    for (name, summary) in [
+        ("enrolled genuine", &evaluation.enrolled_genuine),
+        ("enrolled impostor", &evaluation.enrolled_impostor),
+    ] {
+        println!(
+            "{name:17} {:5}  min {}  median {}  max {}",
+            summary.count,
+            show(summary.min),
+            show(summary.median),
+            show(summary.max)
+        );
+    }
+    println!(
+        "enrolled templates at threshold {:.3}: false accept rate {:.4}, false reject rate {:.4}",
+        evaluation.threshold,
+        evaluation.enrolled_false_accept_rate,
+        evaluation.enrolled_false_reject_rate
+    );
     println!(
         "zero false accepts from threshold {:.3} (false reject rate {:.4})",
         evaluation.zero_false_accept_threshold, evaluation.zero_false_accept_frr
     );
+}
+
+/// Scores photos against enrolled templates, as check-in does. Genuine: each photo of a person
+/// with at least 4 photos against a template of up to 5 of that person's other photos.
+/// Impostor: each photo against the template of every other person with at least 3 photos
+/// (their first 5).
+fn score_enrolled_templates(
+    samples: &[(String, FaceTemplate)],
+) -> anyhow::Result<(Vec<f32>, Vec<f32>)> {
+    let mut by_identity: BTreeMap<&str, Vec<&FaceTemplate>> = BTreeMap::new();
+    for (identity, template) in samples {
+        by_identity.entry(identity).or_default().push(template);
+    }
+    let enroll = |photos: &[&FaceTemplate]| {
+        let embeddings: Vec<Vec<f32>> = photos
+            .iter()
+            .take(5)
+            .map(|photo| photo.embedding.clone())
+            .collect();
+        FaceTemplate::from_embeddings(&photos[0].model_id, &embeddings)
+    };
+
+    let mut genuine = Vec::new();
+    let mut impostor = Vec::new();
+    for (identity, photos) in &by_identity {
+        if photos.len() >= 4 {
+            for held_out in 0..photos.len() {
+                let rest: Vec<&FaceTemplate> = photos
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| *index != held_out)
+                    .map(|(_, photo)| *photo)
+                    .collect();
+                genuine.push(enroll(&rest)?.compare(photos[held_out])?);
+            }
+        }
+        if photos.len() >= 3 {
+            let template = enroll(photos)?;
+            for (other_identity, other_photos) in &by_identity {
+                if other_identity != identity {
+                    for photo in other_photos {
+                        impostor.push(template.compare(photo)?);
+                    }
+                }
+            }
+        }
+    }
+    Ok((genuine, impostor))
 }
 
 /// Returns (false accept rate, false reject rate) at `threshold`; a score equal to the

@@ -180,6 +180,11 @@ fn face_eval_reports_rates() {
     assert_eq!(output["impostor"]["count"], serde_json::json!(3));
     assert_eq!(output["false_accept_rate"], serde_json::json!(0.0));
     assert_eq!(output["false_reject_rate"], serde_json::json!(0.0));
+    assert_eq!(
+        output["enrolled_impostor"]["count"],
+        serde_json::json!(1),
+        "Biden's photo against the three-photo Obama template: {output}"
+    );
     for field in ["eer_threshold", "zero_false_accept_threshold", "threshold"] {
         assert!(output[field].is_number(), "{field} missing: {output}");
     }
