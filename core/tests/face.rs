@@ -353,30 +353,35 @@ fn burst_without_blink_is_rejected() {
     assert!(verdict.timings.blink_ms > 0.0);
 }
 
+/// Returns a copy of `picture` with skin colour painted over both eyes of `face`.
+fn cover_eyes(picture: &RgbImage, face: &siperlu_core::face::FaceBox) -> RgbImage {
+    let mut covered = picture.clone();
+    let skin = *picture.get_pixel(
+        ((face.x1 + face.x2) / 2.0) as u32,
+        (face.y1 + face.height() * 0.75) as u32,
+    );
+    let eye_top = (face.y1 + face.height() * 0.3) as u32;
+    let eye_bottom = (face.y1 + face.height() * 0.48) as u32;
+    for y in eye_top..eye_bottom {
+        for x in face.x1 as u32..face.x2 as u32 {
+            covered.put_pixel(x, y, skin);
+        }
+    }
+    covered
+}
+
 #[test]
 fn covered_eyes_make_a_blink() {
     // NOTE: painting skin over both eyes is a synthetic stand-in for a real closed-eye frame,
     // which the fetched photos do not include.
-    let mut picture = decoded("face_recognition/obama.jpg");
+    let picture = decoded("face_recognition/obama.jpg");
     let policy = FacePolicy::default();
     let analysis = engine()
         .inspect(&encode_jpeg(&picture, None), &policy)
         .expect("inspect");
     let face = analysis.faces[analysis.primary_face.expect("face")];
-    let skin = *picture.get_pixel(
-        ((face.x1 + face.x2) / 2.0) as u32,
-        (face.y1 + face.height() * 0.75) as u32,
-    );
 
-    let eye_top = (face.y1 + face.height() * 0.3) as u32;
-    let eye_bottom = (face.y1 + face.height() * 0.48) as u32;
-    for y in eye_top..eye_bottom {
-        for x in face.x1 as u32..face.x2 as u32 {
-            picture.put_pixel(x, y, skin);
-        }
-    }
-
-    let closed = encode_jpeg(&picture, None);
+    let closed = encode_jpeg(&cover_eyes(&picture, &face), None);
     let open = photo("face_recognition/obama.jpg");
     let verdict = engine()
         .verify(obama_template(), &[&open, &closed, &open], &policy)
@@ -384,6 +389,52 @@ fn covered_eyes_make_a_blink() {
     assert_eq!(
         verdict.active_liveness,
         ActiveLiveness::BlinkSeen,
+        "{:?}",
+        verdict.reasons
+    );
+}
+
+#[test]
+fn blink_of_face_elsewhere_is_ignored() {
+    // A burst whose "closed" frame shows the face in another part of the picture (the selfie
+    // swapped for another photo mid-burst) must not count as a blink.
+    let open = decoded("face_recognition/obama.jpg");
+    let policy = FacePolicy::default();
+    let analysis = engine()
+        .inspect(&encode_jpeg(&open, None), &policy)
+        .expect("inspect");
+    let face = analysis.faces[analysis.primary_face.expect("face")];
+
+    // Move the face with covered eyes to the lower left of a frame of the same size.
+    let covered = cover_eyes(&open, &face);
+    let face_region = image::imageops::crop_imm(&covered, 300, 0, 400, 500).to_image();
+    let mut shifted =
+        RgbImage::from_pixel(open.width(), open.height(), image::Rgb([128, 128, 128]));
+    image::imageops::replace(&mut shifted, &face_region, 0, 600);
+    let open_bytes = photo("face_recognition/obama.jpg");
+    let shifted_bytes = encode_jpeg(&shifted, None);
+
+    let moved = engine()
+        .inspect(&shifted_bytes, &policy)
+        .expect("inspect shifted frame");
+    let moved_face = moved.faces[moved
+        .primary_face
+        .expect("the moved face is still detected")];
+    assert!(
+        moved_face.y1 > face.y2,
+        "the moved face {moved_face:?} must not overlap {face:?}"
+    );
+
+    let verdict = engine()
+        .verify(
+            obama_template(),
+            &[&open_bytes, &shifted_bytes, &open_bytes],
+            &policy,
+        )
+        .expect("verify");
+    assert_eq!(
+        verdict.active_liveness,
+        ActiveLiveness::NoBlink,
         "{:?}",
         verdict.reasons
     );

@@ -214,6 +214,43 @@ mod test {
     }
 
     #[test]
+    fn png_header_of_20000_pixels_is_rejected() {
+        let mut bytes = encode_png(&DynamicImage::new_rgb8(64, 64));
+        // Signature (8), chunk length (4), "IHDR" (4), then width and height, big-endian,
+        // and the chunk's CRC over type and data after the 13 data bytes.
+        bytes[16..20].copy_from_slice(&20000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&20000u32.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+
+        let error = decode_photo(&bytes, &DecodeLimits::default()).expect_err("20000x20000");
+        assert!(
+            matches!(
+                error,
+                FaceError::TooManyPixels {
+                    width: 20000,
+                    height: 20000,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    /// Computes the CRC-32 (IEEE 802.3 polynomial) that PNG chunks carry.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                let mask = (crc & 1).wrapping_neg();
+                crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+            }
+        }
+        !crc
+    }
+
+    #[test]
     fn byte_limit_is_enforced() {
         let bytes = encode_png(&DynamicImage::new_rgb8(100, 100));
         let limits = DecodeLimits {

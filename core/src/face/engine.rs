@@ -9,7 +9,7 @@ use image::RgbImage;
 
 use super::align::{align_face, fit_similarity};
 use super::decode::{DecodeLimits, decode_photo};
-use super::detect::detect_faces;
+use super::detect::{FaceBox, detect_faces};
 use super::embed::{cosine, embed_face};
 use super::landmarks::{Landmarks, locate_landmarks};
 use super::liveness::{ActiveLiveness, find_blink, score_eyes_open, score_liveness};
@@ -329,8 +329,11 @@ impl FaceEngine {
                 )?),
                 None => None,
             });
+            let selfie_face = selfie.analysis.primary_face.map(|index| {
+                relative_box(&selfie.analysis.faces[index], selfie.image.dimensions())
+            });
             for frame in burst {
-                open_scores.push(self.score_frame_eyes(frame, policy)?);
+                open_scores.push(self.score_frame_eyes(frame, selfie_face.as_ref(), policy)?);
             }
             find_blink(&open_scores, policy.eye_open_threshold)
         };
@@ -534,11 +537,13 @@ impl FaceEngine {
         })
     }
 
-    /// Returns the eye-open probability of the largest face in a burst frame, or `None` when
-    /// the frame shows no face.
+    /// Returns the eye-open probability of the largest face in a burst frame. It is `None`
+    /// when the frame shows no face, or when that face is not where the selfie's face was
+    /// (less than [`MIN_BURST_OVERLAP`] intersection over union, in fractions of the frame).
     fn score_frame_eyes(
         &self,
         bytes: &[u8],
+        selfie_face: Option<&FaceBox>,
         policy: &FacePolicy,
     ) -> Result<Option<f32>, FaceError> {
         let models = &self.manifest.models;
@@ -554,7 +559,13 @@ impl FaceEngine {
         let Some(primary) = primary else {
             return Ok(None);
         };
-        // NOTE: the burst face is taken to be the selfie's person; only the selfie is matched.
+        let frame_face = relative_box(&faces[primary], image.dimensions());
+        if selfie_face.is_none_or(|selfie_face| selfie_face.iou(&frame_face) < MIN_BURST_OVERLAP) {
+            return Ok(None);
+        }
+
+        // NOTE: only the selfie is matched against the template. A burst face counts as the
+        // same person when it stays where the selfie's face was, without its own embedding.
         let (landmarks, _) = locate_landmarks(
             &self.landmark,
             &models.landmark.preprocess,
@@ -567,6 +578,21 @@ impl FaceEngine {
             &image,
             &landmarks,
         )?))
+    }
+}
+
+/// Minimum intersection over union between the selfie's face box and a burst frame's face
+/// box, both in fractions of their frame, for the burst face to count as the same face.
+pub const MIN_BURST_OVERLAP: f32 = 0.3;
+
+/// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
+fn relative_box(face: &FaceBox, (width, height): (u32, u32)) -> FaceBox {
+    FaceBox {
+        x1: face.x1 / width as f32,
+        y1: face.y1 / height as f32,
+        x2: face.x2 / width as f32,
+        y2: face.y2 / height as f32,
+        score: face.score,
     }
 }
 

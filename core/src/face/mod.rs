@@ -28,7 +28,7 @@ pub use decode::{DecodeLimits, decode_photo};
 pub use detect::FaceBox;
 pub use engine::{
     DEFAULT_ONNXRUNTIME_FILE, FaceEngine, FaceEngineConfig, MAX_ENROLLMENT_PHOTOS,
-    MIN_ENROLLMENT_PHOTOS, RawInferenceTimes,
+    MIN_BURST_OVERLAP, MIN_ENROLLMENT_PHOTOS, RawInferenceTimes,
 };
 pub use error::FaceError;
 pub use landmarks::Landmarks;
