@@ -57,8 +57,17 @@ fn peak_resident_mib() -> Option<f32> {
 }
 
 fn main() {
+    let started = Instant::now();
     let engine =
         FaceEngine::new(FaceEngineConfig::default()).expect("load face engine; run scripts/setup");
+    let load_with_sha256_ms = started.elapsed().as_secs_f32() * 1000.0;
+    let started = Instant::now();
+    let size_only = FaceEngineConfig {
+        verify_sha256: false,
+        ..FaceEngineConfig::default()
+    };
+    drop(FaceEngine::new(size_only).expect("load face engine"));
+    let load_size_only_ms = started.elapsed().as_secs_f32() * 1000.0;
     let policy = FacePolicy::default();
     let enrollment = [
         photo("face_recognition/obama.jpg"),
@@ -152,6 +161,10 @@ fn main() {
         "verify with a 2-frame burst after the selfie (blink check): {:.2} ms, median of {}",
         median(&mut burst_ms),
         burst_ms.len()
+    );
+    println!(
+        "engine load: {load_with_sha256_ms:.1} ms with SHA-256 checks (first load, runtime included), \
+         {load_size_only_ms:.1} ms with size checks only"
     );
     match peak_resident_mib() {
         Some(mib) => println!("peak resident memory (VmHWM): {mib:.1} MiB"),
