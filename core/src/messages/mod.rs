@@ -6,6 +6,7 @@
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
 mod common;
+mod face;
 mod geofence;
 mod location;
 mod plan;
@@ -65,6 +66,7 @@ impl Message {
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
 const SECTIONS: &[&[Message]] = &[
     common::MESSAGES,
+    face::MESSAGES,
     geofence::MESSAGES,
     location::MESSAGES,
     time::MESSAGES,
