@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod face;
 mod geofence;
 mod messages;
 mod server;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Check GPS fixes against office geofences.
     Geofence(geofence::GeofenceArgs),
+    /// Run the face pipeline on photos: inspect one, compare two, or evaluate a labelled set.
+    Face(face::FaceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
     /// Run the backend: device API, admin pages and metrics on a SQLite database.
@@ -40,6 +43,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Geofence(args) => geofence::run(args),
+        Command::Face(args) => face::run(args),
         Command::Messages(args) => messages::run(args),
         Command::Server(args) => server::run(args),
     };

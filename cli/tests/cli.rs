@@ -67,3 +67,144 @@ fn unknown_message_id_fails() {
         "stderr: {error}"
     );
 }
+
+fn photo_path(relative: &str) -> String {
+    let path = siperlu_core::assets::test_photo(relative);
+    assert!(
+        path.exists(),
+        "test photo {} is missing; run scripts/setup",
+        path.display()
+    );
+    path.display().to_string()
+}
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let output = siperlu().args(args).output().expect("run siperlu");
+    assert!(
+        output.status.success(),
+        "siperlu {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+#[test]
+fn face_inspect_group_photo() {
+    let photo = photo_path("insightface/t1.jpg");
+    let output = run_json(&["face", "inspect", &photo, "--json"]);
+    let faces = output["faces"].as_array().expect("faces array");
+    assert!(faces.len() >= 5, "{output}");
+    assert!(faces[0]["score"].as_f64().expect("score") > 0.7);
+    assert_eq!(
+        output["reasons"],
+        serde_json::json!(["face.multiple_faces"])
+    );
+    assert!(output["liveness"].is_null());
+}
+
+#[test]
+fn face_inspect_single_face_is_live() {
+    let photo = photo_path("face_recognition/obama.jpg");
+    let output = run_json(&["face", "inspect", &photo, "--json"]);
+    assert_eq!(output["faces"].as_array().expect("faces").len(), 1);
+    assert_eq!(output["reasons"], serde_json::json!([]));
+    assert_eq!(output["liveness"]["live"], serde_json::json!(true));
+}
+
+#[test]
+fn face_compare_same_and_different() {
+    let obama = photo_path("face_recognition/obama.jpg");
+    let obama3 = photo_path("face_recognition/obama3.jpg");
+    let biden = photo_path("face_recognition/biden.jpg");
+
+    let same = run_json(&["face", "compare", &obama, &obama3, "--json"]);
+    assert_eq!(same["match"], serde_json::json!(true), "{same}");
+    assert!(
+        same["score"].as_f64().expect("score") >= same["threshold"].as_f64().expect("threshold")
+    );
+    assert!(same["timings_ms"]["total_ms"].as_f64().expect("timing") > 0.0);
+    assert!(same["liveness"]["score"].is_number());
+
+    let different = run_json(&["face", "compare", &obama, &biden, "--json"]);
+    assert_eq!(different["match"], serde_json::json!(false), "{different}");
+    assert_eq!(different["reasons"], serde_json::json!(["face.no_match"]));
+}
+
+#[test]
+fn face_compare_rejected_reference_fails() {
+    let group = photo_path("insightface/t1.jpg");
+    let obama = photo_path("face_recognition/obama.jpg");
+    let output = siperlu()
+        .args(["face", "compare", &group, &obama])
+        .output()
+        .expect("run siperlu");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("face.multiple_faces"), "stderr: {error}");
+}
+
+#[test]
+fn face_inspect_empty_file_fails() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let empty = directory.path().join("empty.jpg");
+    std::fs::write(&empty, b"").expect("write empty file");
+    let output = siperlu()
+        .args(["face", "inspect", &empty.display().to_string()])
+        .output()
+        .expect("run siperlu");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("the photo is empty"), "stderr: {error}");
+}
+
+#[test]
+fn face_eval_reports_rates() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let labels = directory.path().join("labels.csv");
+    let root = siperlu_core::assets::test_photo("face_recognition");
+    std::fs::write(
+        &labels,
+        "file,identity\nobama.jpg,obama\nobama2.jpg,obama\nobama3.jpg,obama\nbiden.jpg,biden\n",
+    )
+    .expect("write labels");
+    let output = run_json(&[
+        "face",
+        "eval",
+        &root.display().to_string(),
+        "--labels",
+        &labels.display().to_string(),
+        "--json",
+    ]);
+    assert_eq!(output["detection_rate"], serde_json::json!(1.0));
+    assert_eq!(output["genuine"]["count"], serde_json::json!(3));
+    assert_eq!(output["impostor"]["count"], serde_json::json!(3));
+    assert_eq!(output["false_accept_rate"], serde_json::json!(0.0));
+    assert_eq!(output["false_reject_rate"], serde_json::json!(0.0));
+    assert_eq!(
+        output["enrolled_impostor"]["count"],
+        serde_json::json!(1),
+        "Biden's photo against the three-photo Obama template: {output}"
+    );
+    for field in ["eer_threshold", "zero_false_accept_threshold", "threshold"] {
+        assert!(output[field].is_number(), "{field} missing: {output}");
+    }
+}
+
+#[test]
+fn face_help_lists_json_fields() {
+    for (subcommand, field) in [
+        ("inspect", "reasons"),
+        ("compare", "timings_ms"),
+        ("eval", "zero_false_accept_threshold"),
+    ] {
+        let output = siperlu()
+            .args(["face", subcommand, "--help"])
+            .output()
+            .expect("run help");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            help.contains(field),
+            "{subcommand} --help should document {field}:\n{help}"
+        );
+    }
+}

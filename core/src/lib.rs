@@ -7,6 +7,8 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+#[cfg(feature = "face")]
+pub mod face;
 pub mod geofence;
 pub mod location;
 pub mod messages;

@@ -8,6 +8,7 @@
 mod admin;
 mod api;
 mod common;
+mod face;
 mod geofence;
 mod ingest;
 mod location;
@@ -69,6 +70,7 @@ impl Message {
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
 const SECTIONS: &[&[Message]] = &[
     common::MESSAGES,
+    face::MESSAGES,
     geofence::MESSAGES,
     location::MESSAGES,
     time::MESSAGES,
