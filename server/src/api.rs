@@ -15,16 +15,18 @@ use crate::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use siperlu_core::geofence::{Assignment, DinasLuar};
 use siperlu_core::location::LocationPolicy;
+use siperlu_core::messages;
 use siperlu_core::nip::{nip_log_id, parse_nip};
+use siperlu_core::plan::{PlanRevision, SignedPlanRevision, check_editable, default_cutoff};
 
 /// Format version of the configuration document.
 pub const CONFIG_FORMAT: u32 = 1;
-/// Largest number of items in one day's work plan.
-pub const MAX_PLAN_ITEMS: usize = 30;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -259,59 +261,67 @@ pub async fn get_time(
     Ok(Json(sign_document(&state, &anchor)?))
 }
 
-/// One item of a daily work plan (rencana kerja harian).
+/// One item of a daily work plan (rencana kerja harian), as the server shows it; decoded
+/// from the signed plan revision.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PlanItem {
     pub title: String,
-    #[serde(default)]
-    pub detail: String,
-    /// Place of the work when it is not the assigned office, for example a dinas luar venue.
-    #[serde(default)]
-    pub place: String,
+    pub expected_output: String,
+    /// Local time window in minutes after midnight, `[start, end]`, when the item has one.
+    pub window_minutes: Option<[u16; 2]>,
+    /// `planned`, `done` or `not_done`.
+    pub status: String,
+    pub note: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
-    pub items: Vec<PlanItem>,
+    /// The signed plan revision (`siperlu_core::plan::SignedPlanRevision` bytes), standard
+    /// base64.
+    pub signed_revision: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Plan {
     pub date: String,
-    /// Starts at 1 and grows by one with each put.
+    /// The phone's revision number, from 1.
     pub revision: i64,
     pub items: Vec<PlanItem>,
     pub updated_at_ms: i64,
+    /// The signed revision as stored, standard base64.
+    pub signed_revision: String,
 }
 
-fn check_plan(items: &[PlanItem]) -> Result<(), ApiError> {
-    if items.is_empty() || items.len() > MAX_PLAN_ITEMS {
-        return Err(ApiError::invalid_field(
-            "items",
-            &format!("{} items; a plan has 1 to {MAX_PLAN_ITEMS}", items.len()),
-        ));
-    }
-    for (index, item) in items.iter().enumerate() {
-        let title_length = item.title.trim().chars().count();
-        if title_length == 0 || title_length > 200 {
-            return Err(ApiError::invalid_field(
-                "items.title",
-                &format!("item {index}: {title_length} characters; use 1 to 200"),
-            ));
-        }
-        if item.detail.chars().count() > 2000 || item.place.chars().count() > 200 {
-            return Err(ApiError::invalid_field(
-                "items.detail",
-                &format!("item {index}: detail is limited to 2000 and place to 200 characters"),
-            ));
-        }
-    }
-    Ok(())
+fn plan_items(revision: &PlanRevision) -> Vec<PlanItem> {
+    revision
+        .items
+        .iter()
+        .map(|item| PlanItem {
+            title: item.title.clone(),
+            expected_output: item.expected_output.clone(),
+            window_minutes: item
+                .window
+                .map(|window| [window.start_minute, window.end_minute]),
+            status: item.status.name().to_string(),
+            note: item.note.clone(),
+        })
+        .collect()
 }
 
-/// `PUT /api/v1/plans/{date}`: stores the calling ASN's plan of `date`, replacing the last one.
+fn plan_error(id: &'static str, detail: &str) -> ApiError {
+    ApiError::invalid_with_id(
+        id,
+        messages::format(id, messages::Locale::En, &[("detail", detail)]),
+    )
+}
+
+/// `PUT /api/v1/plans/{date}`: stores a signed revision of the calling ASN's plan of `date`.
+///
+/// The revision must be signed by the calling device for its own NIP and that date, and must
+/// have been saved on that attendance day (by its trusted time, in the zone of the ASN's
+/// office). A higher revision replaces the stored one; the same bytes again are accepted as a
+/// resend; a lower or conflicting revision is rejected with 409.
 pub async fn put_plan(
     State(state): State<AppState>,
     Path(date): Path<String>,
@@ -319,50 +329,102 @@ pub async fn put_plan(
 ) -> Result<Json<Plan>, ApiError> {
     let date = admin::parse_date("date", &date).map_err(ApiError::from)?;
     let request: PlanRequest = parse_json(&signed.body)?;
-    check_plan(&request.items)?;
+    let bytes = STANDARD
+        .decode(request.signed_revision.as_bytes())
+        .map_err(|_| ApiError::invalid_field("signed_revision", "expected standard base64"))?;
+    let revision = SignedPlanRevision::from_bytes(&bytes)
+        .map_err(|error| plan_error("ingest.plan_invalid", &error.to_string()))?;
+    revision
+        .verify(&signed.device.public_key)
+        .map_err(|error| plan_error("ingest.plan_invalid", &error.to_string()))?;
+    let content = revision.revision().clone();
+    if content.device_id.to_string() != signed.device.id
+        || content.nip != signed.device.nip
+        || content.day != date
+    {
+        return Err(plan_error(
+            "ingest.plan_invalid",
+            "the revision names another device, NIP or date than the request",
+        ));
+    }
     let device = signed.device;
 
     let plan = state
         .db
         .call(move |connection| {
-            let items_json = serde_json::to_string(&request.items)
+            let zone = office_zone_of(connection, &device.nip)?;
+            if let Err(error) = check_editable(date, content.created_ms, zone, default_cutoff()) {
+                let id = error.message_id().unwrap_or("ingest.plan_invalid");
+                return Err(plan_error(id, &error.to_string()));
+            }
+
+            let stored: Option<(i64, Vec<u8>)> = connection
+                .query_row(
+                    "SELECT revision, bytes FROM plans WHERE nip = ?1 AND date = ?2",
+                    params![device.nip, date.to_string()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(DbError::from)?;
+            let number = i64::from(content.revision);
+            match &stored {
+                Some((stored_number, stored_bytes)) if *stored_number == number && *stored_bytes == bytes => {
+                    return find_plan(connection, &device.nip, &date.to_string())?
+                        .ok_or_else(|| ApiError::not_found("work plan"));
+                }
+                Some((stored_number, _)) if *stored_number >= number => {
+                    return Err(ApiError::conflict(&format!(
+                        "revision {number} is not newer than the stored revision {stored_number}"
+                    )));
+                }
+                _ => {}
+            }
+
+            let items_json = serde_json::to_string(&plan_items(&content))
                 .map_err(|error| ApiError::internal("serialize plan", &error))?;
             let now = now_ms();
-            let revision: i64 = connection
-                .query_row(
-                    "INSERT INTO plans (nip, date, revision, items_json, device_id, updated_at_ms)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5)
-                     ON CONFLICT (nip, date) DO UPDATE SET revision = revision + 1,
-                        items_json = excluded.items_json, device_id = excluded.device_id,
-                        updated_at_ms = excluded.updated_at_ms
-                     RETURNING revision",
-                    params![device.nip, date.to_string(), items_json, device.id, now],
-                    |row| row.get(0),
+            connection
+                .execute(
+                    "INSERT INTO plans (nip, date, revision, items_json, bytes, device_id, updated_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (nip, date) DO UPDATE SET revision = excluded.revision,
+                        items_json = excluded.items_json, bytes = excluded.bytes,
+                        device_id = excluded.device_id, updated_at_ms = excluded.updated_at_ms",
+                    params![device.nip, date.to_string(), number, items_json, bytes, device.id, now],
                 )
                 .map_err(DbError::from)?;
-            tracing::info!(device_id = %device.id, nip = %nip_log_id(&device.nip), %date, revision, "work plan stored");
-            Ok::<_, ApiError>(Plan {
-                date: date.to_string(),
-                revision,
-                items: request.items,
-                updated_at_ms: now,
-            })
+            tracing::info!(device_id = %device.id, nip = %nip_log_id(&device.nip), %date, revision = number, "work plan stored");
+            find_plan(connection, &device.nip, &date.to_string())?
+                .ok_or_else(|| ApiError::not_found("work plan"))
         })
         .await?;
     Ok(Json(plan))
 }
 
+/// Returns the zone of the first office the ASN is assigned to today, or WIB without one.
+fn office_zone_of(connection: &Connection, nip: &str) -> Result<chrono_tz::Tz, ApiError> {
+    let today = admin::today();
+    for assignment in admin::assignments_of(connection, nip, today).map_err(ApiError::from)? {
+        let office =
+            admin::find_office(connection, assignment.office_id).map_err(ApiError::from)?;
+        if let Some(zone) = crate::fences::parse_zone(&office.time_zone) {
+            return Ok(zone.tz());
+        }
+    }
+    Ok(chrono_tz::Asia::Jakarta)
+}
+
 /// Loads the plan of `nip` for `date`, if any.
 pub fn find_plan(connection: &Connection, nip: &str, date: &str) -> Result<Option<Plan>, ApiError> {
-    let row: Option<(i64, String, i64)> = connection
+    let row: Option<(i64, String, Vec<u8>, i64)> = connection
         .query_row(
-            "SELECT revision, items_json, updated_at_ms FROM plans WHERE nip = ?1 AND date = ?2",
+            "SELECT revision, items_json, bytes, updated_at_ms FROM plans WHERE nip = ?1 AND date = ?2",
             params![nip, date],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()
         .map_err(DbError::from)?;
-    let Some((revision, items_json, updated_at_ms)) = row else {
+    let Some((revision, items_json, bytes, updated_at_ms)) = row else {
         return Ok(None);
     };
     let items = serde_json::from_str(&items_json)
@@ -372,6 +434,7 @@ pub fn find_plan(connection: &Connection, nip: &str, date: &str) -> Result<Optio
         revision,
         items,
         updated_at_ms,
+        signed_revision: STANDARD.encode(bytes),
     }))
 }
 

@@ -104,6 +104,7 @@ CREATE TABLE plans (
     date TEXT NOT NULL,
     revision INTEGER NOT NULL,
     items_json TEXT NOT NULL,
+    bytes BLOB NOT NULL,
     device_id TEXT NOT NULL,
     updated_at_ms INTEGER NOT NULL,
     PRIMARY KEY (nip, date)

@@ -64,9 +64,9 @@ pub fn document() -> Value {
             "/api/v1/plans/{date}": {
                 "get": {"summary": "Work plan of a date", "security": signed(), "parameters": [date_parameter.clone()],
                     "responses": {"200": ok("The plan", "Plan"), "404": error_response("No plan for that date"), "401": error_response("Unsigned or badly signed request")}},
-                "put": {"summary": "Store the work plan of a date (a new revision)", "security": signed(), "parameters": [date_parameter],
+                "put": {"summary": "Store a signed revision of the work plan of a date", "security": signed(), "parameters": [date_parameter],
                     "requestBody": json_body("PlanRequest"),
-                    "responses": {"200": ok("Stored plan", "Plan"), "400": error_response("Invalid plan"), "401": error_response("Unsigned or badly signed request"), "413": error_response("Body too large")}}
+                    "responses": {"200": ok("Stored plan", "Plan"), "400": error_response("Invalid or badly signed revision, or not editable on that day"), "401": error_response("Unsigned or badly signed request"), "409": error_response("Revision not newer than the stored one"), "413": error_response("Body too large")}}
             },
             "/api/v1/admin/session": {
                 "post": {"summary": "Admin login; sets the session cookie", "requestBody": json_body("LoginRequest"),
@@ -126,9 +126,9 @@ pub fn document() -> Value {
                 "RecordResult": {"type": "object", "required": ["index", "status"], "properties": {"index": {"type": "integer"}, "record_id": {"type": ["string", "null"]}, "status": {"enum": ["accepted", "duplicate", "rejected"]}, "reason_id": {"type": "string"}, "flags": {"type": "array", "items": {"type": "string"}}}},
                 "UploadResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/RecordResult"}}}},
                 "UploadRejected": {"allOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/UploadResponse"}]},
-                "PlanItem": {"type": "object", "required": ["title"], "properties": {"title": {"type": "string", "maxLength": 200}, "detail": {"type": "string", "maxLength": 2000}, "place": {"type": "string", "maxLength": 200}}},
-                "PlanRequest": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "minItems": 1, "maxItems": 30, "items": {"$ref": "#/components/schemas/PlanItem"}}}},
-                "Plan": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "revision": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/PlanItem"}}, "updated_at_ms": {"type": "integer"}}},
+                "PlanItem": {"type": "object", "properties": {"title": {"type": "string"}, "expected_output": {"type": "string"}, "window_minutes": {"type": ["array", "null"], "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}, "status": {"enum": ["planned", "done", "not_done"]}, "note": {"type": "string"}}},
+                "PlanRequest": {"type": "object", "required": ["signed_revision"], "properties": {"signed_revision": {"type": "string", "contentEncoding": "base64", "description": "a signed plan revision by the calling device for its NIP and this date, see docs/PROTOCOL.md"}}},
+                "Plan": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "revision": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/PlanItem"}}, "updated_at_ms": {"type": "integer"}, "signed_revision": {"type": "string", "contentEncoding": "base64"}}},
                 "LoginRequest": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
                 "LoginResponse": {"type": "object", "properties": {"csrf_token": {"type": "string"}}},
                 "NewOpd": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},

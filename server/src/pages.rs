@@ -485,11 +485,26 @@ async fn get_checkin(
             body.push_str("<ol id=\"plan\">");
             for item in &plan.items {
                 body.push_str(&format!("<li><strong>{}</strong>", escape(&item.title)));
-                if !item.place.is_empty() {
-                    body.push_str(&format!(" &mdash; {}", escape(&item.place)));
+                if let Some([start, end]) = item.window_minutes {
+                    body.push_str(&format!(
+                        " ({:02}:{:02}-{:02}:{:02})",
+                        start / 60,
+                        start % 60,
+                        end / 60,
+                        end % 60
+                    ));
                 }
-                if !item.detail.is_empty() {
-                    body.push_str(&format!("<br>{}", escape(&item.detail)));
+                let status_id = match item.status.as_str() {
+                    "done" => "admin.plan_done",
+                    "not_done" => "admin.plan_not_done",
+                    _ => "admin.plan_planned",
+                };
+                body.push_str(&format!(" &mdash; {}", t(status_id)));
+                if !item.expected_output.is_empty() {
+                    body.push_str(&format!("<br>{}", escape(&item.expected_output)));
+                }
+                if !item.note.is_empty() {
+                    body.push_str(&format!("<br><em>{}</em>", escape(&item.note)));
                 }
                 body.push_str("</li>");
             }

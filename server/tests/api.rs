@@ -369,26 +369,52 @@ async fn outside_fence_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_put_and_get() {
-    let (server, _admin, phone) = setup().await;
-    let path = "/api/v1/plans/2026-12-04";
-    let missing = phone.signed("GET", path, b"").await;
+    let (server, admin, phone) = setup().await;
+    let (path, first) = phone.plan_body(1, &["Rapat koordinasi"]);
+    let missing = phone.signed("GET", &path, b"").await;
     assert_eq!(missing.status, 404);
-    let body = json!({"items": [{"title": "Rapat koordinasi", "detail": "Ruang rapat lantai 2"}]})
-        .to_string();
-    let put = phone.signed("PUT", path, body.as_bytes()).await;
+
+    let put = phone.signed("PUT", &path, &first).await;
     assert_eq!(put.status, 200, "{}", put.text());
     assert_eq!(put.json()["revision"], 1);
-    let again = phone.signed("PUT", path, body.as_bytes()).await;
-    assert_eq!(again.json()["revision"], 2);
-    let got = phone.signed("GET", path, b"").await;
+    let resend = phone.signed("PUT", &path, &first).await;
+    assert_eq!(
+        resend.status, 200,
+        "the same revision again is a harmless resend"
+    );
+
+    let (_, second) = phone.plan_body(2, &["Rapat koordinasi", "Pelayanan"]);
+    let put = phone.signed("PUT", &path, &second).await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    let (_, stale) = phone.plan_body(2, &["Lain"]);
+    let conflict = phone.signed("PUT", &path, &stale).await;
+    assert_eq!(conflict.status, 409, "{}", conflict.text());
+
+    let got = phone.signed("GET", &path, b"").await;
     assert_eq!(got.status, 200);
-    assert_eq!(got.json()["items"][0]["title"], "Rapat koordinasi");
+    assert_eq!(got.json()["revision"], 2);
+    assert_eq!(got.json()["items"][1]["title"], "Pelayanan");
+    assert_eq!(got.json()["items"][1]["status"], "planned");
+
+    // A revision signed by another device's key is rejected.
+    let (opd_id, office_id) = admin.create_office("KB-02", "Kantor Kedua").await;
+    let other_nip = nip_with_serial(2);
+    let code = admin.enroll_asn(&other_nip, opd_id, office_id).await;
+    let other = register_phone(server.address, &other_nip, &code).await;
+    let (_, foreign) = other.plan_body(3, &["Bukan milik saya"]);
+    let rejected = phone.signed("PUT", &path, &foreign).await;
+    assert_eq!(rejected.status, 400, "{}", rejected.text());
+    assert_eq!(rejected.error_id(), "ingest.plan_invalid");
 
     let bad_date = phone.signed("GET", "/api/v1/plans/2026-13-01", b"").await;
     assert_eq!(bad_date.status, 400);
-    let empty = phone.signed("PUT", path, br#"{"items": []}"#).await;
-    assert_eq!(empty.status, 400);
-    drop(server);
+    let other_day = phone
+        .signed("PUT", "/api/v1/plans/2020-01-01", &first)
+        .await;
+    assert_eq!(
+        other_day.status, 400,
+        "the revision is for another date than the path"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use serde_json::json;
 
 /// Logs in through the HTML form and returns the session cookie pair.
 async fn login_with_form(server: &TestServer, password: &str) -> Reply {
@@ -171,11 +170,8 @@ async fn review_records_audit_and_shows_plan() {
         .expect("time")
         .with_timezone(&chrono_tz::Asia::Jakarta)
         .date_naive();
-    let plan =
-        json!({"items": [{"title": "Pelayanan izin usaha", "place": "Loket 3"}]}).to_string();
-    let put = phone
-        .signed("PUT", &format!("/api/v1/plans/{date}"), plan.as_bytes())
-        .await;
+    let (plan_path, plan) = phone.plan_body(1, &["Pelayanan izin usaha"]);
+    let put = phone.signed("PUT", &plan_path, &plan).await;
     assert_eq!(put.status, 200, "{}", put.text());
 
     let path = format!("/admin/checkins/{}", record.record().record_id);

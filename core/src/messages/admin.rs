@@ -298,4 +298,19 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Kode pendaftaran perangkat untuk {name}: {code}. Berlaku sampai {expires}, hanya sekali pakai. Kode ini tidak ditampilkan lagi.",
         en_text: "Device enrollment code for {name}: {code}. Valid until {expires}, for one use only. The code is not shown again.",
     },
+    Message {
+        id: "admin.plan_planned",
+        id_text: "direncanakan",
+        en_text: "planned",
+    },
+    Message {
+        id: "admin.plan_done",
+        id_text: "selesai",
+        en_text: "done",
+    },
+    Message {
+        id: "admin.plan_not_done",
+        id_text: "tidak selesai",
+        en_text: "not done",
+    },
 ];

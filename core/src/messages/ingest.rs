@@ -48,4 +48,9 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Satu kiriman berisi 1 sampai {max} presensi; kiriman ini berisi {count}.",
         en_text: "A batch holds 1 to {max} records; this one holds {count}.",
     },
+    Message {
+        id: "ingest.plan_invalid",
+        id_text: "Rencana kerja ditolak: {detail}",
+        en_text: "The work plan was rejected: {detail}",
+    },
 ];

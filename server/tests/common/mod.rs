@@ -480,6 +480,43 @@ impl Phone {
     }
 }
 
+impl Phone {
+    /// Returns the body of `PUT /api/v1/plans/{today}` for a signed revision with these item
+    /// titles, saved now; today is the attendance day in WIB.
+    pub fn plan_body(&self, revision: u32, titles: &[&str]) -> (String, Vec<u8>) {
+        use base64::Engine;
+        use siperlu_core::plan::{PlanItem, PlanRevision, PlanStatus, SignedPlanRevision};
+        let now = now_ms();
+        let day = chrono::DateTime::from_timestamp_millis(now)
+            .expect("now")
+            .with_timezone(&chrono_tz::Asia::Jakarta)
+            .date_naive();
+        let plan = PlanRevision {
+            device_id: self.device_id,
+            nip: self.nip.clone(),
+            day,
+            revision,
+            created_ms: now,
+            items: titles
+                .iter()
+                .map(|title| PlanItem {
+                    title: title.to_string(),
+                    expected_output: "Laporan".into(),
+                    window: None,
+                    status: PlanStatus::Planned,
+                    note: String::new(),
+                })
+                .collect(),
+        };
+        let signed = SignedPlanRevision::sign(&plan, &self.key).expect("sign plan");
+        let body = json!({"signed_revision": base64::engine::general_purpose::STANDARD.encode(signed.as_bytes())});
+        (
+            format!("/api/v1/plans/{day}"),
+            body.to_string().into_bytes(),
+        )
+    }
+}
+
 /// Builds the upload body for these signed records.
 pub fn batch_body(records: &[&[u8]]) -> Vec<u8> {
     use base64::Engine;
