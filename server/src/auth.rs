@@ -301,6 +301,9 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Builds a `Set-Cookie` value for an HttpOnly, SameSite=Strict cookie under `/`.
+///
+/// NOTE: the cookie has no `Secure` attribute because the server itself speaks plain HTTP;
+/// behind a TLS-terminating proxy, have the proxy add `Secure`.
 pub fn set_cookie(name: &str, value: &str, max_age_s: i64) -> String {
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
 }

@@ -603,3 +603,27 @@ async fn openapi_matches_routes() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_rate_limit_applies() {
+    let server = start_server(|config| {
+        config.device_rate_per_s = 0.5;
+        config.device_burst = 3;
+    })
+    .await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(1);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let phone = register_phone(server.address, &nip, &code).await;
+
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(phone.signed("GET", "/api/v1/time", b"").await.status);
+    }
+    assert_eq!(&statuses[..3], &[200, 200, 200], "{statuses:?}");
+    let limited = phone.signed("GET", "/api/v1/time", b"").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.error_id(), "api.rate_limited");
+    assert!(limited.header("retry-after").is_some());
+}
