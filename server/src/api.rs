@@ -258,6 +258,20 @@ pub async fn get_time(
         device_id: signed.device.id,
         request_nonce: signed.nonce,
     };
+    // Ingest checks records that claim anchored time against the anchors this device received.
+    let device_id = anchor.device_id.clone();
+    let server_time_ms = anchor.server_time_ms;
+    state
+        .db
+        .call(move |connection| {
+            connection
+                .execute(
+                    "INSERT INTO time_anchors (device_id, server_time_ms) VALUES (?1, ?2)",
+                    params![device_id, server_time_ms],
+                )
+                .map_err(|error| ApiError::from(DbError::from(error)))
+        })
+        .await?;
     Ok(Json(sign_document(&state, &anchor)?))
 }
 

@@ -134,6 +134,11 @@ CREATE TABLE records (
 );
 CREATE INDEX records_by_date ON records(local_date, office_id);
 CREATE UNIQUE INDEX records_by_device_sequence ON records(device_id, sequence);
+CREATE TABLE time_anchors (
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    server_time_ms INTEGER NOT NULL
+);
+CREATE INDEX time_anchors_by_device ON time_anchors(device_id, server_time_ms);
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at_ms INTEGER NOT NULL,

@@ -404,6 +404,20 @@ fn derive(
     }
     if record.time_source == TimeSource::WallClock {
         flags.push(FLAG_NO_ANCHOR.into());
+    } else {
+        // Anchored time cannot be earlier than the first anchor this server gave the device.
+        let first_anchor_ms: Option<i64> = connection
+            .query_row(
+                "SELECT MIN(server_time_ms) FROM time_anchors WHERE device_id = ?1",
+                params![device.id],
+                |row| row.get(0),
+            )
+            .map_err(DbError::from)?;
+        let earliest_possible_ms =
+            trusted_ms.saturating_add(i64::from(record.trusted_uncertainty_ms));
+        if first_anchor_ms.is_none_or(|first_ms| first_ms > earliest_possible_ms) {
+            flags.push("ingest.unknown_anchor".into());
+        }
     }
     if (record.wall_clock_ms - trusted_ms).abs() > DEFAULT_MAX_CLOCK_SKEW_MS {
         flags.push(FLAG_CLOCK_SKEW.into());

@@ -608,7 +608,8 @@ async fn openapi_matches_routes() {
 async fn device_rate_limit_applies() {
     let server = start_server(|config| {
         config.device_rate_per_s = 0.5;
-        config.device_burst = 3;
+        // One token goes to the time anchor that register_phone fetches.
+        config.device_burst = 4;
     })
     .await;
     let admin = login_admin(server.address).await;
@@ -626,4 +627,27 @@ async fn device_rate_limit_applies() {
     assert_eq!(limited.status, 429);
     assert_eq!(limited.error_id(), "api.rate_limited");
     assert!(limited.header("retry-after").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anchored_time_before_any_anchor_flagged() {
+    let (server, _admin, mut phone) = setup().await;
+    // A record stamped an hour before the phone's first anchor cannot have anchored time.
+    let mut record = phone.next_record().record().clone();
+    record.trusted_time_ms -= 3_600_000;
+    record.wall_clock_ms = record.trusted_time_ms;
+    record.location.fix_time_ms = record.trusted_time_ms - 2_000;
+    let signed = siperlu_core::record::SignedRecord::sign(&record, &phone.key).expect("sign");
+    let reply = phone
+        .signed("POST", "/api/v1/records", &batch_body(&[signed.as_bytes()]))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let flags = reply.json()["results"][0]["flags"].clone();
+    assert!(
+        flags
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "ingest.unknown_anchor")),
+        "{flags}"
+    );
+    drop(server);
 }

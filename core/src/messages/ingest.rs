@@ -53,4 +53,9 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Rencana kerja ditolak: {detail}",
         en_text: "The work plan was rejected: {detail}",
     },
+    Message {
+        id: "ingest.unknown_anchor",
+        id_text: "Presensi mengaku memakai waktu server, tetapi server belum pernah memberi waktu ke perangkat ini sebelum saat itu.",
+        en_text: "The record claims server-anchored time, but the server had given this device no time anchor before that moment.",
+    },
 ];

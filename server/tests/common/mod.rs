@@ -364,14 +364,19 @@ pub async fn register_phone(address: SocketAddr, nip: &str, code: &str) -> Phone
         reply.json()["device_id"].as_str(),
         Some(device_id.to_string().as_str())
     );
-    Phone {
+    let phone = Phone {
         address,
         key,
         device_id,
         nip: nip.to_string(),
         sequence: 0,
         previous_hash: GENESIS_HASH,
-    }
+    };
+
+    // A real phone fetches a time anchor before its first check-in; records claim it.
+    let anchor = phone.signed("GET", "/api/v1/time", b"").await;
+    assert_eq!(anchor.status, 200, "time anchor: {}", anchor.text());
+    phone
 }
 
 pub async fn register_request(
