@@ -9,11 +9,10 @@
 //! 3. the Ed25519 signature and the per-device hash chain (`siperlu_core::record::verify_chain`);
 //! 4. the NIP is the device owner's.
 //!
-//! Accepted records are
-//! stored byte for byte, with derived columns: the geofence verdict recomputed from the server's
-//! own assignments at the record's trusted time, the local attendance day, and flags for an
-//! admin (device reasons, location trust flags, time checks, verdict mismatch, face mismatch,
-//! chain gaps and breaks).
+//! Accepted records are stored byte for byte. Beside them the server stores columns it derives
+//! itself: the geofence verdict recomputed from its own assignments at the record's trusted
+//! time, and the local attendance day. It also stores flags for an admin: device reasons,
+//! location trust flags, time checks, verdict mismatch, face mismatch, chain gaps and breaks.
 
 use crate::admin;
 use crate::db::DbError;

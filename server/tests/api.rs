@@ -8,7 +8,7 @@ use common::*;
 use serde_json::json;
 use siperlu_core::record::GeofenceCode;
 
-/// A server with one office, one enrolled ASN and its registered phone.
+/// Starts a server with one office, one enrolled ASN and its registered phone.
 async fn setup() -> (TestServer, Admin, Phone) {
     let server = start_server(|_| {}).await;
     let admin = login_admin(server.address).await;
@@ -53,8 +53,8 @@ async fn registration_rejects_bad_codes() {
     assert_eq!(used.status, 403, "{}", used.text());
     assert_eq!(used.error_id(), "api.enrollment_code_invalid");
 
-    // Expiry: the code's deadline is moved into the past in the database file, which stands in
-    // for waiting out its lifetime.
+    // Expiry: moving the code's deadline into the past in the database file replaces waiting
+    // out its lifetime.
     let expiring = admin.new_code(&nip).await;
     let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
     connection
