@@ -565,6 +565,58 @@ pub fn create_enrollment_code(
     })
 }
 
+// ---- devices ----
+
+/// A registered device as admins see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub nip: String,
+    pub template_id: String,
+    pub registered_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+    /// Sequence number of the last record accepted from the device.
+    pub last_sequence: Option<i64>,
+}
+
+pub fn list_devices(connection: &Connection) -> Result<Vec<DeviceInfo>, AdminError> {
+    let mut statement = connection.prepare(
+        "SELECT id, nip, template_id, registered_at_ms, revoked_at_ms, chain_sequence
+         FROM devices ORDER BY registered_at_ms, id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(DeviceInfo {
+            id: row.get(0)?,
+            nip: row.get(1)?,
+            template_id: row.get(2)?,
+            registered_at_ms: row.get(3)?,
+            revoked_at_ms: row.get(4)?,
+            last_sequence: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Revokes a device, for example a lost phone: its signed requests are rejected from now on.
+/// Records it uploaded before stay.
+pub fn revoke_device(
+    connection: &Connection,
+    device_id: &str,
+    now_ms: i64,
+) -> Result<(), AdminError> {
+    let changed = connection.execute(
+        "UPDATE devices SET revoked_at_ms = ?1 WHERE id = ?2 AND revoked_at_ms IS NULL",
+        params![now_ms, device_id],
+    )?;
+    if changed == 0 {
+        return Err(AdminError::NotFound {
+            what: format!("active device {device_id}"),
+        });
+    }
+    tracing::info!(device_id, "device revoked");
+    Ok(())
+}
+
 // ---- audit ----
 
 /// Appends an entry to the audit log.
@@ -812,6 +864,34 @@ pub async fn post_assignment(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(assignment)))
+}
+
+pub async fn get_devices(
+    State(state): State<AppState>,
+    _admin: AdminApi,
+) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
+    Ok(Json(run(&state, list_devices).await?))
+}
+
+/// `POST /api/v1/admin/devices/{id}/revoke`.
+pub async fn post_revoke_device(
+    State(state): State<AppState>,
+    AdminApi(session): AdminApi,
+    axum::extract::Path(device_id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    run(&state, move |c| {
+        revoke_device(c, &device_id, now_ms())?;
+        audit(
+            c,
+            &session.username,
+            "device.revoke",
+            &format!("device:{device_id}"),
+            "",
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn post_enrollment_code(

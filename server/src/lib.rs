@@ -256,6 +256,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/admin/enrollment-codes",
             post(admin::post_enrollment_code),
         )
+        .route("/api/v1/admin/devices", get(admin::get_devices))
+        .route(
+            "/api/v1/admin/devices/{id}/revoke",
+            post(admin::post_revoke_device),
+        )
         .route("/api/v1/admin/checkins", get(checkins::get_checkins));
 
     Router::new()

@@ -93,6 +93,15 @@ pub fn document() -> Value {
                 "summary": "Create a one-time enrollment code for an ASN", "security": admin(), "requestBody": json_body("NewEnrollmentCode"),
                 "responses": {"201": ok("The code, shown once", "EnrollmentCode"), "404": error_response("Unknown ASN")}
             }},
+            "/api/v1/admin/devices": {"get": {
+                "summary": "List registered devices", "security": admin(),
+                "responses": {"200": ok_array("Devices", "Device")}
+            }},
+            "/api/v1/admin/devices/{id}/revoke": {"post": {
+                "summary": "Revoke a device (a lost phone); its signed requests are rejected from then on", "security": admin(),
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "Revoked"}, "404": error_response("No active device with that id")}
+            }},
             "/api/v1/admin/checkins": {"get": {
                 "summary": "Check-ins filtered by date, office, status and flag", "security": admin(),
                 "parameters": [
@@ -146,6 +155,7 @@ pub fn document() -> Value {
                 "Assignment": {"allOf": [{"$ref": "#/components/schemas/NewAssignment"}, {"type": "object", "properties": {"id": {"type": "integer"}}}]},
                 "NewEnrollmentCode": {"type": "object", "required": ["nip"], "properties": {"nip": {"type": "string"}, "valid_minutes": {"type": "integer", "minimum": 1, "maximum": 10080}}},
                 "EnrollmentCode": {"type": "object", "properties": {"code": {"type": "string"}, "nip": {"type": "string"}, "expires_at_ms": {"type": "integer"}}},
+                "Device": {"type": "object", "properties": {"id": {"type": "string"}, "nip": {"type": "string"}, "template_id": {"type": "string"}, "registered_at_ms": {"type": "integer"}, "revoked_at_ms": {"type": ["integer", "null"]}, "last_sequence": {"type": ["integer", "null"]}}},
                 "Checkin": {"type": "object", "properties": {"id": {"type": "string"}, "device_id": {"type": "string"}, "nip": {"type": "string"}, "kind": {"type": "string"}, "local_date": {"type": "string"}, "trusted_time_ms": {"type": "integer"}, "office_id": {"type": "integer"}, "latitude_e7": {"type": "integer"}, "longitude_e7": {"type": "integer"}, "accuracy_mm": {"type": "integer"}, "server_verdict": {"type": "string"}, "flags": {"type": "string"}, "status": {"type": "string"}}}
             }
         }

@@ -578,7 +578,7 @@ async fn openapi_matches_routes() {
             routed.contains(path),
             "documented path {path} is not routed"
         );
-        let concrete = path.replace("{date}", "2026-12-04");
+        let concrete = path.replace("{date}", "2026-12-04").replace("{id}", "x");
         for method in operations.as_object().expect("operations").keys() {
             let reply = send(
                 server.address,
@@ -649,5 +649,24 @@ async fn anchored_time_before_any_anchor_flagged() {
             .is_some_and(|f| f.iter().any(|x| x == "ingest.unknown_anchor")),
         "{flags}"
     );
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoked_device_rejected() {
+    let (server, admin, phone) = setup().await;
+    let devices = admin.get("/api/v1/admin/devices").await;
+    assert_eq!(devices.status, 200);
+    assert_eq!(devices.json()[0]["id"], phone.device_id.to_string());
+
+    let path = format!("/api/v1/admin/devices/{}/revoke", phone.device_id);
+    let revoked = admin.post_json(&path, &json!({})).await;
+    assert_eq!(revoked.status, 204, "{}", revoked.text());
+    let again = admin.post_json(&path, &json!({})).await;
+    assert_eq!(again.status, 404);
+
+    let reply = phone.signed("GET", "/api/v1/config", b"").await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.error_id(), "api.unknown_device");
     drop(server);
 }
