@@ -158,13 +158,10 @@ impl SoftwareVault {
     pub fn open_key_file(path: &Path) -> Result<SoftwareVault, VaultError> {
         let bytes = SecretBytes::new(std::fs::read(path).map_err(|source| io_error(path, source))?);
         let key: &[u8; VAULT_KEY_LEN] =
-            bytes
-                .as_ref()
-                .try_into()
-                .map_err(|_| VaultError::BadKeyFile {
-                    path: path.display().to_string(),
-                    length: bytes.len(),
-                })?;
+            (&*bytes).try_into().map_err(|_| VaultError::BadKeyFile {
+                path: path.display().to_string(),
+                length: bytes.len(),
+            })?;
         Ok(SoftwareVault::from_key(key))
     }
 
