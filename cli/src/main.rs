@@ -6,7 +6,9 @@
 
 use clap::{Parser, Subcommand};
 
+mod device;
 mod messages;
+mod record;
 
 #[derive(Parser)]
 #[command(
@@ -21,8 +23,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Simulate a phone: its data folder, device key and offline store.
+    #[command(subcommand)]
+    Device(device::DeviceCommand),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
+    /// Export and verify signed attendance records.
+    #[command(subcommand)]
+    Record(record::RecordCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -33,7 +41,9 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Device(command) => device::run(command),
         Command::Messages(args) => messages::run(args),
+        Command::Record(command) => record::run(command),
     };
 
     match result {

@@ -23,7 +23,7 @@ pub const FLAG_NO_ANCHOR: &str = "time.no_anchor";
 /// Default limit between the phone clock and trusted time before a record is flagged.
 pub const DEFAULT_MAX_CLOCK_SKEW_MS: i64 = 2 * 60 * 1000;
 /// Default drift allowed for the elapsed clock, in parts per million of the time since the
-/// anchor. Phone crystal oscillators are typically specified within 50 ppm; 100 leaves margin.
+/// anchor. NOTE: 100 ppm is an allowance, not a measured drift of phone elapsed clocks.
 pub const DEFAULT_ELAPSED_DRIFT_PPM: i64 = 100;
 /// Uncertainty written for wall-clock time: the wall clock has no bound at all.
 pub const UNBOUNDED_UNCERTAINTY_MS: u32 = u32::MAX;

@@ -76,7 +76,7 @@ fn new_record(now_ms: i64) -> AttendanceRecord {
     }
 }
 
-/// The child side: appends until killed, printing each sequence number once its append returned.
+/// Appends records until killed, printing each sequence number once its append has returned.
 #[test]
 #[ignore = "run by killed_appender_keeps_returned_records as its child process"]
 fn append_loop_child() {
