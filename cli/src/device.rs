@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use siperlu_core::record::SignedRecord;
 use siperlu_core::store::Store;
+use siperlu_core::time::ClockReading;
 use siperlu_core::vault::{DEFAULT_PBKDF2_ITERATIONS, KeyVault, SoftwareVault};
 
 /// File name of the store inside the data folder.
@@ -29,6 +30,9 @@ pub enum DeviceCommand {
     Init(InitArgs),
     /// List the records in the outbox, oldest first.
     Records(RecordsArgs),
+    /// Save or show the ASN's daily work plan.
+    #[command(subcommand)]
+    Plan(crate::plan::PlanCommand),
 }
 
 #[derive(Args)]
@@ -59,6 +63,7 @@ pub fn run(command: DeviceCommand) -> anyhow::Result<()> {
     match command {
         DeviceCommand::Init(args) => init(args),
         DeviceCommand::Records(args) => records(args),
+        DeviceCommand::Plan(command) => crate::plan::run(command),
     }
 }
 
@@ -194,6 +199,28 @@ fn records(args: RecordsArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Reads the simulated phone's clocks: the wall clock, this machine's uptime as the
+/// elapsed-since-boot clock (`/proc/uptime`, which counts suspend like Android's
+/// `elapsedRealtime`), and the kernel's boot id.
+pub fn clock_reading() -> anyhow::Result<ClockReading> {
+    let uptime = std::fs::read_to_string("/proc/uptime")
+        .context("cannot read /proc/uptime for the elapsed-since-boot clock")?;
+    let seconds_text = uptime.split_whitespace().next().unwrap_or("");
+    let (whole, fraction) = seconds_text.split_once('.').unwrap_or((seconds_text, "0"));
+    let whole: i64 = whole
+        .parse()
+        .with_context(|| format!("/proc/uptime starts with {seconds_text:?}, not seconds"))?;
+    let centis: i64 = format!("{fraction:0<2}")[..2].parse().unwrap_or(0);
+
+    let boot_id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .context("cannot read the kernel boot id")?;
+    Ok(ClockReading {
+        wall_clock_ms: now_ms(),
+        elapsed_ms: whole * 1000 + centis * 10,
+        boot_id: boot_id.trim().to_string(),
+    })
 }
 
 /// Returns the wall-clock time in ms since the Unix epoch.

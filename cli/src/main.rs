@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod device;
 mod messages;
+mod plan;
 mod record;
 
 #[derive(Parser)]
