@@ -13,7 +13,7 @@ use ring::digest::{SHA256, digest};
 use ring::signature::{ED25519, Ed25519KeyPair, UnparsedPublicKey};
 use uuid::Uuid;
 
-use crate::time::TimeSource;
+use crate::time::{ClockReading, TimeSource};
 use crate::wire::{DecodeError, DecodeProblem, Reader, Writer, check_length};
 
 /// Magic prefix of an encoded record body.
@@ -391,6 +391,16 @@ impl AttendanceRecord {
         Ok(record)
     }
 
+    /// Returns the phone clock reading the record was made with, to compare the next check-in
+    /// with ([`crate::time::estimate_trusted_time`] takes it as `previous`).
+    pub fn clock_reading(&self) -> ClockReading {
+        ClockReading {
+            wall_clock_ms: self.wall_clock_ms,
+            elapsed_ms: self.elapsed_ms,
+            boot_id: self.boot_id.clone(),
+        }
+    }
+
     /// Returns the record as JSON with the field names of docs/PROTOCOL.md; byte strings are
     /// lowercase hex. `scripts/verify_vectors.py` produces the same JSON from the bytes.
     pub fn to_json(&self) -> serde_json::Value {
@@ -511,6 +521,13 @@ fn read_fields(reader: &mut Reader<'_>) -> Result<AttendanceRecord, DecodeError>
         sequence: reader.u64("sequence")?,
         previous_hash: reader.fixed("previous_hash")?,
     })
+}
+
+/// Returns a new record id: a UUIDv7 from the system clock and random bits.
+///
+/// The id only needs to be unique, so the untrusted wall clock in its time prefix does no harm.
+pub fn new_record_id() -> Uuid {
+    Uuid::now_v7()
 }
 
 /// Checks that `nip` is 18 ASCII digits.

@@ -234,6 +234,20 @@ impl Store {
         row.map(with_state).transpose()
     }
 
+    /// Returns the most recent record still stored: the check-in flow reads its clock reading
+    /// to detect a clock set back or an elapsed clock going backwards.
+    pub fn last_record(&self) -> Result<Option<StoredRecord>, StoreError> {
+        let row = self
+            .connection
+            .query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM records ORDER BY sequence DESC LIMIT 1"),
+                [],
+                read_row,
+            )
+            .optional()?;
+        row.map(with_state).transpose()
+    }
+
     /// Returns up to `limit` records from `from_sequence` on, in sequence order.
     pub fn records(
         &self,
@@ -425,6 +439,11 @@ mod test {
         let report = verify_chain(device.device_id, &device.public_key, None, &bytes);
         assert!(report.is_clean(), "{:?}", report.findings);
         assert_eq!(report.state, store.chain_head().expect("head"));
+
+        let last = store.last_record().expect("reads").expect("present");
+        assert_eq!(last.sequence, 5);
+        let reading = last.signed().expect("parses").record().clock_reading();
+        assert_eq!(reading.boot_id, sample_record(1, GENESIS_HASH).boot_id);
     }
 
     #[test]
