@@ -481,4 +481,16 @@ pub(crate) mod test {
             "{next_day:?}"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn changed_plan_bytes_stay_canonical(position in proptest::prelude::any::<usize>(), value in proptest::prelude::any::<u8>()) {
+            let mut bytes = sample_plan(1).encode().expect("valid plan");
+            let index = position % bytes.len();
+            bytes[index] = value;
+            if let Ok(decoded) = PlanRevision::decode(&bytes) {
+                proptest::prop_assert_eq!(decoded.encode().expect("decoded plans are valid"), bytes);
+            }
+        }
+    }
 }
