@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 
 mod device;
+mod geofence;
 mod messages;
 mod plan;
 mod record;
@@ -27,6 +28,8 @@ enum Command {
     /// Simulate a phone: its data folder, device key and offline store.
     #[command(subcommand)]
     Device(device::DeviceCommand),
+    /// Check GPS fixes against office geofences.
+    Geofence(geofence::GeofenceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
     /// Export and verify signed attendance records.
@@ -43,6 +46,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Device(command) => device::run(command),
+        Command::Geofence(args) => geofence::run(args),
         Command::Messages(args) => messages::run(args),
         Command::Record(command) => record::run(command),
     };

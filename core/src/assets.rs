@@ -1,4 +1,4 @@
-//! Where the fetched models, ONNX Runtime library and test photos live on a developer machine.
+//! Default paths of the fetched models, ONNX Runtime library and test photos on a developer machine.
 //!
 //! `scripts/setup` fills a cache folder that is never committed. On a phone the app passes its
 //! own paths instead; these defaults serve the CLI, the tests and the benchmarks.

@@ -7,6 +7,8 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+pub mod geofence;
+pub mod location;
 pub mod messages;
 pub mod plan;
 pub mod record;

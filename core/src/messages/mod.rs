@@ -6,6 +6,8 @@
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
 mod common;
+mod geofence;
+mod location;
 mod plan;
 mod record;
 mod time;
@@ -63,6 +65,8 @@ impl Message {
 /// Every section of the catalog; each area of the system keeps its texts in its own file.
 const SECTIONS: &[&[Message]] = &[
     common::MESSAGES,
+    geofence::MESSAGES,
+    location::MESSAGES,
     time::MESSAGES,
     record::MESSAGES,
     plan::MESSAGES,

@@ -1,0 +1,202 @@
+//! Errors of the geofence module: invalid coordinates, accuracies and office configurations.
+//!
+//! Every variant names the value at fault and, for configuration errors, the office id and the
+//! fence index, so an admin can find the line to fix in the offices file.
+
+use std::fmt;
+
+use super::{INDONESIA_LAT_RANGE, INDONESIA_LON_RANGE, MAX_FENCE_EXTENT_M, MIN_POLYGON_AREA_M2};
+
+/// Problem with one latitude and longitude pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CoordinateProblem {
+    #[error("latitude and longitude must be finite numbers of degrees")]
+    NotFinite,
+    #[error("latitude must lie within -90..=90 degrees")]
+    LatitudeOutOfRange,
+    #[error("longitude must lie within -180..=180 degrees")]
+    LongitudeOutOfRange,
+    #[error(
+        "the pair looks swapped: in Indonesia latitude lies within {}..{} and longitude within \
+         {}..{} degrees; write latitude first",
+        INDONESIA_LAT_RANGE.0, INDONESIA_LAT_RANGE.1, INDONESIA_LON_RANGE.0, INDONESIA_LON_RANGE.1
+    )]
+    LooksSwapped,
+}
+
+/// Part of a fence that contains a bad value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FencePart {
+    /// The centre of a circle.
+    Center,
+    /// The exterior ring of a polygon.
+    Exterior,
+    /// A hole of a polygon, by index in `holes`.
+    Hole(usize),
+}
+
+impl fmt::Display for FencePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FencePart::Center => write!(f, "centre"),
+            FencePart::Exterior => write!(f, "exterior ring"),
+            FencePart::Hole(index) => write!(f, "hole {index}"),
+        }
+    }
+}
+
+/// Problem with one fence of an office.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FenceProblem {
+    #[error(
+        "radius {radius_m} m is invalid: it must be a finite number above 0 and at most {MAX_FENCE_EXTENT_M} m"
+    )]
+    InvalidRadius { radius_m: f64 },
+
+    #[error("{part} vertex {vertex_index} (latitude {lat}, longitude {lon}) is invalid: {problem}")]
+    InvalidCoordinate {
+        part: FencePart,
+        vertex_index: usize,
+        lat: f64,
+        lon: f64,
+        problem: CoordinateProblem,
+    },
+
+    #[error("{part} has {distinct_points} distinct points; a ring needs at least 3")]
+    TooFewPoints {
+        part: FencePart,
+        distinct_points: usize,
+    },
+
+    #[error("{part} vertex {vertex_index} repeats the vertex before it; remove the duplicate")]
+    RepeatedVertex {
+        part: FencePart,
+        vertex_index: usize,
+    },
+
+    #[error(
+        "{part} encloses {area_m2:.3} m², below the minimum of {MIN_POLYGON_AREA_M2} m²; its points are (nearly) collinear"
+    )]
+    ZeroArea { part: FencePart, area_m2: f64 },
+
+    #[error(
+        "{part_a} edge {edge_a} intersects {part_b} edge {edge_b}; rings must not cross or touch each other or themselves"
+    )]
+    SelfIntersection {
+        part_a: FencePart,
+        edge_a: usize,
+        part_b: FencePart,
+        edge_b: usize,
+    },
+
+    #[error("{part} lies outside the exterior ring; a hole must lie inside it")]
+    HoleOutsideExterior { part: FencePart },
+
+    #[error("{part_a} lies inside {part_b}; holes must not nest")]
+    NestedHoles {
+        part_a: FencePart,
+        part_b: FencePart,
+    },
+
+    #[error(
+        "the polygon spans {span_deg} degrees of longitude; at most 180 are allowed (split it into several fences)"
+    )]
+    SpansTooMuchLongitude { span_deg: f64 },
+
+    #[error(
+        "{part} vertex {vertex_index} lies {distance_m:.0} m from the first vertex; a fence may span at most {MAX_FENCE_EXTENT_M} m"
+    )]
+    TooLarge {
+        part: FencePart,
+        vertex_index: usize,
+        distance_m: f64,
+    },
+}
+
+/// Errors of the geofence module.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GeofenceError {
+    #[error("invalid coordinate (latitude {lat}, longitude {lon}): {problem}")]
+    InvalidCoordinate {
+        lat: f64,
+        lon: f64,
+        problem: CoordinateProblem,
+    },
+
+    #[error("invalid accuracy {accuracy_m} m: it must be a finite number of metres above 0")]
+    InvalidAccuracy { accuracy_m: f64 },
+
+    #[error("office {office_id:?}, fence {fence_index}: {problem}")]
+    InvalidFence {
+        office_id: String,
+        fence_index: usize,
+        problem: FenceProblem,
+    },
+
+    #[error("office {office_id:?} has an empty {field}; set a non-empty {field}")]
+    EmptyField {
+        office_id: String,
+        field: &'static str,
+    },
+
+    #[error("office {office_id:?} has no fence; add at least one circle or polygon")]
+    NoFences { office_id: String },
+
+    #[error("office id {office_id:?} appears more than once; office ids must be unique")]
+    DuplicateOfficeId { office_id: String },
+
+    #[error(
+        "dinas luar {office_id:?} is valid from {valid_from} to {valid_to}; the start must not be after the end"
+    )]
+    InvalidDateRange {
+        office_id: String,
+        valid_from: chrono::NaiveDate,
+        valid_to: chrono::NaiveDate,
+    },
+
+    #[error("no office or dinas luar location applies; assign at least one office")]
+    NoPlaces,
+
+    #[error(
+        "office {office_id:?} produced a distance that is not a finite number; run Office::validate on it before evaluating"
+    )]
+    UnvalidatedOffice { office_id: String },
+
+    #[error(
+        "the JSON does not match the offices file format ({message}); docs/GEOFENCE.md describes the format"
+    )]
+    Parse { message: String },
+}
+
+impl GeofenceError {
+    /// Returns the message catalog id that explains this error to an ASN or an admin.
+    pub fn reason_id(&self) -> &'static str {
+        match self {
+            GeofenceError::InvalidCoordinate {
+                problem: CoordinateProblem::LooksSwapped,
+                ..
+            } => "geofence.looks_swapped",
+            GeofenceError::InvalidCoordinate { .. } => "geofence.invalid_coordinate",
+            GeofenceError::InvalidAccuracy { .. } => "geofence.invalid_accuracy",
+            GeofenceError::NoPlaces => "geofence.no_places",
+            GeofenceError::InvalidFence { .. }
+            | GeofenceError::EmptyField { .. }
+            | GeofenceError::NoFences { .. }
+            | GeofenceError::DuplicateOfficeId { .. }
+            | GeofenceError::InvalidDateRange { .. }
+            | GeofenceError::UnvalidatedOffice { .. }
+            | GeofenceError::Parse { .. } => "geofence.invalid_configuration",
+        }
+    }
+
+    /// Tells whether the error is a latitude and longitude pair that looks swapped.
+    pub fn is_looks_swapped(&self) -> bool {
+        matches!(
+            self,
+            GeofenceError::InvalidCoordinate {
+                problem: CoordinateProblem::LooksSwapped,
+                ..
+            }
+        )
+    }
+}

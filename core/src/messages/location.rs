@@ -1,0 +1,36 @@
+//! Texts of the location trust flags raised on a GPS fix.
+
+use super::Message;
+
+pub(super) const MESSAGES: &[Message] = &[
+    Message {
+        id: "location.mock_provider",
+        id_text: "Lokasi berasal dari aplikasi lokasi palsu (mock location). Matikan aplikasi tersebut, lalu coba lagi.",
+        en_text: "The location comes from a fake-location (mock location) app. Turn that app off, then try again.",
+    },
+    Message {
+        id: "location.stale_fix",
+        id_text: "Data lokasi sudah berumur {age_s} detik (batas {max_age_s} detik). Tunggu lokasi baru, lalu coba lagi.",
+        en_text: "The location fix is {age_s} seconds old (limit {max_age_s} seconds). Wait for a new fix, then try again.",
+    },
+    Message {
+        id: "location.future_fix",
+        id_text: "Waktu data lokasi {ahead_s} detik lebih maju dari waktu tepercaya. Periksa pengaturan jam ponsel.",
+        en_text: "The location fix time is {ahead_s} seconds ahead of trusted time. Check the phone's clock settings.",
+    },
+    Message {
+        id: "location.poor_accuracy",
+        id_text: "Akurasi lokasi {accuracy_m} m lebih buruk dari batas {max_accuracy_m} m. Pindah ke tempat terbuka, lalu coba lagi.",
+        en_text: "The location accuracy of {accuracy_m} m is worse than the limit of {max_accuracy_m} m. Move to an open spot, then try again.",
+    },
+    Message {
+        id: "location.implausible_accuracy",
+        id_text: "Akurasi lokasi {accuracy_m} m terlalu baik untuk GPS ponsel (minimal wajar {min_accuracy_m} m); lokasi mungkin dipalsukan.",
+        en_text: "The location accuracy of {accuracy_m} m is too good for a phone's GPS (plausible minimum {min_accuracy_m} m); the location may be faked.",
+    },
+    Message {
+        id: "location.impossible_travel",
+        id_text: "Perpindahan {distance_m} m dalam {elapsed_s} detik sejak presensi sebelumnya berarti kecepatan {speed_m_per_s} m/s, di atas batas {max_speed_m_per_s} m/s.",
+        en_text: "Moving {distance_m} m in {elapsed_s} seconds since the previous attendance implies {speed_m_per_s} m/s, above the limit of {max_speed_m_per_s} m/s.",
+    },
+];
