@@ -230,3 +230,65 @@ fn verify_rejects_bad_inputs() {
         text(&missing)
     );
 }
+
+#[test]
+fn passphrase_vault_checks_passphrase() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let passphrase = "kata-sandi-kantor-2026";
+
+    let init = Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args([
+            "device",
+            "init",
+            "--data-dir",
+            data_dir,
+            "--passphrase-env",
+            "TEST_VAULT_PASSPHRASE",
+        ])
+        .env("TEST_VAULT_PASSPHRASE", passphrase)
+        .output()
+        .expect("siperlu runs");
+    assert!(init.status.success(), "{}", text(&init));
+    assert!(
+        folder.path().join("phone/vault.params").is_file(),
+        "salt and iterations are stored"
+    );
+    assert!(
+        !folder.path().join("phone/vault.key").exists(),
+        "no key file for a passphrase vault"
+    );
+
+    // Saving a plan signs with the device key, so it needs the right passphrase.
+    let plan = |passphrase: &str| {
+        Command::new(env!("CARGO_BIN_EXE_siperlu"))
+            .args([
+                "device",
+                "plan",
+                "set",
+                "--data-dir",
+                data_dir,
+                "--nip",
+                "199001012015031001",
+                "--item",
+                "Apel pagi",
+            ])
+            .env("SIPERLU_VAULT_PASSPHRASE", passphrase)
+            .output()
+            .expect("siperlu runs")
+    };
+    let wrong = plan("salah");
+    assert!(
+        !wrong.status.success(),
+        "a wrong passphrase must fail: {}",
+        text(&wrong)
+    );
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("wrong vault key or passphrase"),
+        "{}",
+        text(&wrong)
+    );
+    let right = plan(passphrase);
+    assert!(right.status.success(), "{}", text(&right));
+}
