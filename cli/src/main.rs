@@ -6,9 +6,12 @@
 
 use clap::{Parser, Subcommand};
 
+mod device;
 mod face;
 mod geofence;
 mod messages;
+mod plan;
+mod record;
 
 #[derive(Parser)]
 #[command(
@@ -23,12 +26,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Simulate a phone: its data folder, device key and offline store.
+    #[command(subcommand)]
+    Device(device::DeviceCommand),
     /// Check GPS fixes against office geofences.
     Geofence(geofence::GeofenceArgs),
     /// Run the face pipeline on photos: inspect one, compare two, or evaluate a labelled set.
     Face(face::FaceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
+    /// Export and verify signed attendance records.
+    #[command(subcommand)]
+    Record(record::RecordCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -39,9 +48,11 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Device(command) => device::run(command),
         Command::Geofence(args) => geofence::run(args),
         Command::Face(args) => face::run(args),
         Command::Messages(args) => messages::run(args),
+        Command::Record(command) => record::run(command),
     };
 
     match result {
