@@ -6,9 +6,12 @@
 
 use clap::{Parser, Subcommand};
 
+mod device;
 mod face;
 mod geofence;
 mod messages;
+mod plan;
+mod record;
 mod server;
 
 #[derive(Parser)]
@@ -24,12 +27,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Simulate a phone: its data folder, device key and offline store.
+    #[command(subcommand)]
+    Device(device::DeviceCommand),
     /// Check GPS fixes against office geofences.
     Geofence(geofence::GeofenceArgs),
     /// Run the face pipeline on photos: inspect one, compare two, or evaluate a labelled set.
     Face(face::FaceArgs),
     /// Show the user-facing message catalog (Bahasa Indonesia and English).
     Messages(messages::MessagesArgs),
+    /// Export and verify signed attendance records.
+    #[command(subcommand)]
+    Record(record::RecordCommand),
     /// Run the backend: device API, admin pages and metrics on a SQLite database.
     Server(server::ServerArgs),
 }
@@ -42,9 +51,11 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Device(command) => device::run(command),
         Command::Geofence(args) => geofence::run(args),
         Command::Face(args) => face::run(args),
         Command::Messages(args) => messages::run(args),
+        Command::Record(command) => record::run(command),
         Command::Server(args) => server::run(args),
     };
 

@@ -38,7 +38,7 @@ pub enum PlanStatus {
     Planned = 1,
     /// Done.
     Done = 2,
-    /// Not done; the note says why.
+    /// Not done, with the reason in the note.
     NotDone = 3,
 }
 
@@ -85,9 +85,9 @@ pub struct TimeWindow {
 /// One item of a work plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanItem {
-    /// What the ASN will do; must not be blank.
+    /// Title of the activity, not blank.
     pub title: String,
-    /// What the work produces (a report, a letter, a number of services).
+    /// Expected output of the activity (a report, a letter, a number of services).
     pub expected_output: String,
     /// When, if the item has a fixed time.
     pub window: Option<TimeWindow>,
@@ -480,5 +480,17 @@ pub(crate) mod test {
             matches!(next_day, Err(PlanError::NotToday { .. })),
             "{next_day:?}"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn changed_plan_bytes_stay_canonical(position in proptest::prelude::any::<usize>(), value in proptest::prelude::any::<u8>()) {
+            let mut bytes = sample_plan(1).encode().expect("valid plan");
+            let index = position % bytes.len();
+            bytes[index] = value;
+            if let Ok(decoded) = PlanRevision::decode(&bytes) {
+                proptest::prop_assert_eq!(decoded.encode().expect("decoded plans are valid"), bytes);
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ use ring::digest::{SHA256, digest};
 use ring::signature::{ED25519, Ed25519KeyPair, UnparsedPublicKey};
 use uuid::Uuid;
 
-use crate::time::TimeSource;
+use crate::time::{ClockReading, TimeSource};
 use crate::wire::{DecodeError, DecodeProblem, Reader, Writer, check_length};
 
 /// Magic prefix of an encoded record body.
@@ -391,6 +391,16 @@ impl AttendanceRecord {
         Ok(record)
     }
 
+    /// Returns the phone clock reading the record was made with, to compare the next check-in
+    /// with ([`crate::time::estimate_trusted_time`] takes it as `previous`).
+    pub fn clock_reading(&self) -> ClockReading {
+        ClockReading {
+            wall_clock_ms: self.wall_clock_ms,
+            elapsed_ms: self.elapsed_ms,
+            boot_id: self.boot_id.clone(),
+        }
+    }
+
     /// Returns the record as JSON with the field names of docs/PROTOCOL.md; byte strings are
     /// lowercase hex. `scripts/verify_vectors.py` produces the same JSON from the bytes.
     pub fn to_json(&self) -> serde_json::Value {
@@ -511,6 +521,13 @@ fn read_fields(reader: &mut Reader<'_>) -> Result<AttendanceRecord, DecodeError>
         sequence: reader.u64("sequence")?,
         previous_hash: reader.fixed("previous_hash")?,
     })
+}
+
+/// Returns a new record id: a UUIDv7 from the system clock and random bits.
+///
+/// The id only needs to be unique, so the untrusted wall clock in its time prefix does no harm.
+pub fn new_record_id() -> Uuid {
+    Uuid::now_v7()
 }
 
 /// Checks that `nip` is 18 ASCII digits.
@@ -1130,5 +1147,108 @@ pub(crate) mod test {
             report.findings[0].status,
             ChainStatus::Malformed(_)
         ));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn arbitrary_record() -> impl Strategy<Value = AttendanceRecord> {
+            (
+                (
+                    any::<i64>(),
+                    0..i64::MAX,
+                    any::<i64>(),
+                    any::<u32>(),
+                    -720i16..=840,
+                    any::<bool>(),
+                ),
+                (
+                    -900_000_000i32..=900_000_000,
+                    -1_800_000_000i32..=1_800_000_000,
+                    any::<u32>(),
+                    any::<i64>(),
+                    "[a-z]{0,12}",
+                ),
+                (
+                    0u8..4,
+                    "\\PC{0,20}",
+                    any::<i64>(),
+                    -1000i32..=1000,
+                    0i32..=1000,
+                    0u8..3,
+                ),
+                (
+                    proptest::collection::vec("[a-z._]{1,30}", 0..5),
+                    2u64..u64::MAX,
+                    any::<[u8; 32]>(),
+                ),
+            )
+                .prop_map(|(time, location, verdicts, chain)| {
+                    let mut record = sample_record(1, GENESIS_HASH);
+                    record.kind = if time.5 {
+                        AttendanceKind::CheckIn
+                    } else {
+                        AttendanceKind::CheckOut
+                    };
+                    record.wall_clock_ms = time.0;
+                    record.elapsed_ms = time.1;
+                    record.trusted_time_ms = time.2;
+                    record.trusted_uncertainty_ms = time.3;
+                    record.zone_offset_minutes = time.4;
+                    record.location = RecordLocation {
+                        latitude_e7: location.0,
+                        longitude_e7: location.1,
+                        accuracy_mm: location.2,
+                        fix_time_ms: location.3,
+                        provider: location.4,
+                        mock: !time.5,
+                    };
+                    record.geofence = RecordGeofence {
+                        code: GeofenceCode::from_code(verdicts.0).expect("0..4 are codes"),
+                        office_id: verdicts.1,
+                        distance_mm: verdicts.2,
+                    };
+                    record.face = RecordFace {
+                        matched: time.5,
+                        score_milli: verdicts.3,
+                        liveness_milli: verdicts.4,
+                        active_liveness: ActiveLiveness::from_code(verdicts.5)
+                            .expect("0..3 are codes"),
+                    };
+                    record.reasons = chain.0;
+                    record.sequence = chain.1;
+                    record.previous_hash = chain.2;
+                    record
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn any_valid_record_round_trips(record in arbitrary_record()) {
+                let bytes = record.encode().expect("generated records are valid");
+                prop_assert_eq!(AttendanceRecord::decode(&bytes), Ok(record));
+            }
+
+            #[test]
+            fn decoded_bytes_are_canonical(record in arbitrary_record(), position in any::<usize>(), value in any::<u8>()) {
+                // Whatever a changed encoding decodes to, encoding it again gives the same bytes:
+                // no two byte strings decode to one record.
+                let mut bytes = record.encode().expect("generated records are valid");
+                let index = position % bytes.len();
+                bytes[index] = value;
+                if let Ok(decoded) = AttendanceRecord::decode(&bytes) {
+                    prop_assert_eq!(decoded.encode().expect("decoded records are valid"), bytes);
+                }
+            }
+
+            #[test]
+            fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+                let _ = SignedRecord::from_bytes(&bytes);
+                let mut prefixed = b"SPRC\x00\x01".to_vec();
+                prefixed.extend_from_slice(&bytes);
+                let _ = AttendanceRecord::decode(&prefixed);
+            }
+        }
     }
 }

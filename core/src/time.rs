@@ -23,7 +23,7 @@ pub const FLAG_NO_ANCHOR: &str = "time.no_anchor";
 /// Default limit between the phone clock and trusted time before a record is flagged.
 pub const DEFAULT_MAX_CLOCK_SKEW_MS: i64 = 2 * 60 * 1000;
 /// Default drift allowed for the elapsed clock, in parts per million of the time since the
-/// anchor. Phone crystal oscillators are typically specified within 50 ppm; 100 leaves margin.
+/// anchor. NOTE: 100 ppm is an allowance, not a measured drift of phone elapsed clocks.
 pub const DEFAULT_ELAPSED_DRIFT_PPM: i64 = 100;
 /// Uncertainty written for wall-clock time: the wall clock has no bound at all.
 pub const UNBOUNDED_UNCERTAINTY_MS: u32 = u32::MAX;
@@ -161,16 +161,19 @@ pub fn estimate_trusted_time(
 ) -> TrustedTime {
     let mut flags = Vec::new();
 
+    // The elapsed clock never decreases within a boot, neither since the previous record nor
+    // since the anchor; if it does, the anchor cannot be used.
     let same_boot_previous = previous.filter(|previous| previous.boot_id == reading.boot_id);
-    if let Some(previous) = same_boot_previous
-        && reading.elapsed_ms < previous.elapsed_ms
-    {
+    let same_boot_anchor = anchor.filter(|anchor| anchor.boot_id == reading.boot_id);
+    let behind_previous =
+        same_boot_previous.is_some_and(|previous| reading.elapsed_ms < previous.elapsed_ms);
+    let behind_anchor =
+        same_boot_anchor.is_some_and(|anchor| reading.elapsed_ms < anchor.elapsed_ms);
+    if behind_previous || behind_anchor {
         flags.push(FLAG_ELAPSED_BACKWARDS);
     }
 
-    let usable_anchor = anchor.filter(|anchor| {
-        anchor.boot_id == reading.boot_id && reading.elapsed_ms >= anchor.elapsed_ms
-    });
+    let usable_anchor = same_boot_anchor.filter(|_| !behind_anchor);
     let estimate = match usable_anchor {
         Some(anchor) => {
             let since_anchor_ms = reading.elapsed_ms - anchor.elapsed_ms;
@@ -399,6 +402,19 @@ mod test {
         let trusted =
             estimate_trusted_time(&now, Some(&anchor), Some(&previous), &TimePolicy::default());
         assert_eq!(trusted.flags, vec![FLAG_ELAPSED_BACKWARDS]);
+    }
+
+    #[test]
+    fn elapsed_before_anchor_is_flagged() {
+        let anchor = anchor("2026-12-04T00:00:00Z", 600_000);
+        let now = reading("2026-12-04T00:05:00Z", 300_000, BOOT);
+        let trusted = estimate_trusted_time(&now, Some(&anchor), None, &TimePolicy::default());
+        assert_eq!(
+            trusted.source,
+            TimeSource::WallClock,
+            "the anchor cannot be used"
+        );
+        assert_eq!(trusted.flags, vec![FLAG_ELAPSED_BACKWARDS, FLAG_NO_ANCHOR]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! templates.
 //!
 //! [`KeyVault`] is byte-oriented and object-safe so that the Android shell can implement it
-//! with an Android Keystore key (through UniFFI) and the store never sees that key. The CLI and
+//! with an Android Keystore key (through UniFFI) and the store never reads that key. The CLI and
 //! the tests use [`SoftwareVault`]: AES-256-GCM (ring) under a key read from a 32-byte key file
 //! or derived from a passphrase with PBKDF2-HMAC-SHA256.
 //!
@@ -23,8 +23,8 @@ use crate::record::{PUBLIC_KEY_LEN, SIGNATURE_LEN};
 pub const VAULT_KEY_LEN: usize = 32;
 /// Version byte at the start of each software-wrapped blob.
 pub const WRAP_FORMAT_VERSION: u8 = 1;
-/// PBKDF2-HMAC-SHA256 iterations for new passphrase vaults: the 600,000 that OWASP's Password
-/// Storage Cheat Sheet recommends for this hash (2023 edition).
+/// PBKDF2-HMAC-SHA256 iterations for new passphrase vaults: the minimum OWASP's Password
+/// Storage Cheat Sheet gives for this hash since May 2023.
 pub const DEFAULT_PBKDF2_ITERATIONS: u32 = 600_000;
 /// Length of the random PBKDF2 salt.
 pub const SALT_LEN: usize = 16;
@@ -107,7 +107,7 @@ pub enum VaultError {
     BadDeviceKey,
 }
 
-/// Wraps and unwraps secrets with a key the caller never sees.
+/// Wraps and unwraps secrets with a key that stays inside the vault.
 pub trait KeyVault: Send + Sync {
     /// Encrypts and authenticates `plaintext`; the result is safe to store on disk.
     fn wrap(&self, plaintext: &[u8]) -> Result<Vec<u8>, VaultError>;
@@ -158,7 +158,7 @@ impl SoftwareVault {
     pub fn open_key_file(path: &Path) -> Result<SoftwareVault, VaultError> {
         let bytes = SecretBytes::new(std::fs::read(path).map_err(|source| io_error(path, source))?);
         let key: &[u8; VAULT_KEY_LEN] =
-            bytes[..].try_into().map_err(|_| VaultError::BadKeyFile {
+            (&*bytes).try_into().map_err(|_| VaultError::BadKeyFile {
                 path: path.display().to_string(),
                 length: bytes.len(),
             })?;
@@ -168,9 +168,9 @@ impl SoftwareVault {
     /// Derives the vault key from a passphrase with PBKDF2-HMAC-SHA256.
     ///
     /// The salt and iteration count live in `params_path` (magic `SPVP`, u32 big-endian
-    /// iterations, 16-byte salt). When the file is missing it is created with a random salt
-    /// and `iterations_for_new`; an existing file keeps its own count, so raising the default
-    /// later does not lock out existing stores. A wrong passphrase is detected at the first
+    /// iterations, 16-byte salt). A missing file is created with a random salt and
+    /// `iterations_for_new`. An existing file keeps its own count, so raising the default later
+    /// does not lock out existing stores. A wrong passphrase is detected at the first
     /// unwrap ([`VaultError::UnwrapFailed`]).
     pub fn from_passphrase(
         passphrase: &str,

@@ -11,17 +11,17 @@
 
 use uuid::Uuid;
 
-/// Why a byte string is not the canonical encoding of an object.
+/// Error for a byte string that is not the canonical encoding of an object.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid encoding at field `{field}`: {problem}")]
 pub struct DecodeError {
     /// Name of the field being read, as documented in docs/PROTOCOL.md.
     pub field: &'static str,
-    /// What is wrong with it.
+    /// Problem with the field.
     pub problem: DecodeProblem,
 }
 
-/// What is wrong with one field of an encoding.
+/// Problem with one field of an encoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeProblem {
     /// The input ends inside the field.
@@ -63,8 +63,8 @@ impl DecodeError {
     }
 }
 
-/// Appends fields to an encoding. Length limits are checked by each object's validation before
-/// writing, so the writer itself cannot fail.
+/// Appends fields to an encoding. The writer does not check length limits, so each object
+/// validates its fields before writing them.
 pub(crate) struct Writer {
     bytes: Vec<u8>,
 }

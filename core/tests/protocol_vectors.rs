@@ -43,7 +43,7 @@ fn device_id() -> Uuid {
     Uuid::parse_str("5a1e0c3e-7d2b-4f0a-9c41-0b9e2f6d8a17").expect("valid uuid")
 }
 
-/// The three record vectors, as one device's chain of sequence 1, 2 and 3.
+/// Builds the three record vectors: one device's records 1, 2 and 3.
 fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
     let check_in = AttendanceRecord {
         format_version: RECORD_FORMAT_VERSION,

@@ -4,6 +4,10 @@
 //!
 //! The killed process is this test binary itself, started again to run the ignored test
 //! `append_loop_child`, which appends records until it is killed with SIGKILL.
+//!
+//! NOTE: SIGKILL leaves the kernel's page cache intact, so the kill test checks that appends are
+//! atomic and the chain consistent. Surviving a power cut rests on `synchronous=FULL`, which
+//! cannot be tested here.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -76,7 +80,7 @@ fn new_record(now_ms: i64) -> AttendanceRecord {
     }
 }
 
-/// The child side: appends until killed, printing each sequence number once its append returned.
+/// Appends records until killed, printing each sequence number once its append has returned.
 #[test]
 #[ignore = "run by killed_appender_keeps_returned_records as its child process"]
 fn append_loop_child() {

@@ -2,10 +2,10 @@
 //! templates, the outbox of signed records, work plans, the server-signed configuration and
 //! time anchors.
 //!
-//! A check-in made offline must survive until the server has it, so the store runs SQLite in
-//! WAL mode with `synchronous=FULL` (a committed record survives a power cut), appends a record
-//! in one transaction (sequence number, chain hash and row together or not at all), and refuses
-//! in a trigger to delete any record the server has not acknowledged. Secrets (the device key
+//! A check-in made offline must survive until the server has it. So the store runs SQLite in
+//! WAL mode with `synchronous=FULL`, which makes a committed record survive a power cut. It
+//! appends a record in one transaction (sequence number, chain hash and row together or not at
+//! all), and a trigger rejects deleting any record the server has not acknowledged. Secrets (the device key
 //! and templates) go through the [`KeyVault`] and are never written in plain.
 
 mod outbox;

@@ -15,7 +15,7 @@ use crate::vault;
 pub enum OutboxState {
     /// Written, not yet handed to the uploader.
     Pending,
-    /// Handed to the uploader; no answer yet.
+    /// Handed to the uploader; no response yet.
     Sent,
     /// The server stored it; the row may now be pruned.
     Acknowledged,
@@ -115,9 +115,21 @@ impl Store {
     /// `synchronous=FULL`: when this returns, the record survives a crash or power cut.
     pub fn append_record(
         &mut self,
-        mut record: AttendanceRecord,
+        record: AttendanceRecord,
         now_ms: i64,
     ) -> Result<StoredRecord, StoreError> {
+        let mut stored = self.append_records(vec![record], now_ms)?;
+        Ok(stored.remove(0))
+    }
+
+    /// Appends several records in one transaction, in order: all of them or none. The device key
+    /// is unwrapped once for the batch. Used to import records and to build large benchmark
+    /// stores; a check-in appends one record with [`Store::append_record`].
+    pub fn append_records(
+        &mut self,
+        records: Vec<AttendanceRecord>,
+        now_ms: i64,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -130,47 +142,66 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let (sequence, previous_hash) = match head {
-            Some((last, hash)) => (last as u64 + 1, hash),
-            None => (1, GENESIS_HASH),
+        let (mut sequence, mut previous_hash) = match head {
+            Some((last, hash)) => (last as u64, hash),
+            None => (0, GENESIS_HASH),
         };
-        record.device_id = device_id;
-        record.sequence = sequence;
-        record.previous_hash = previous_hash;
 
-        let signed = vault::with_device_key(self.vault.as_ref(), &wrapped_key, |key_pair| {
-            SignedRecord::sign(&record, key_pair)
-        })??;
-        let hash = signed.hash();
+        let stored = vault::with_device_key(
+            self.vault.as_ref(),
+            &wrapped_key,
+            |key_pair| -> Result<Vec<StoredRecord>, StoreError> {
+                let mut insert = transaction.prepare_cached(
+                "INSERT INTO records (sequence, record_id, bytes, hash, state, created_ms, updated_ms) \
+                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+            )?;
+                let mut stored = Vec::with_capacity(records.len());
+                for mut record in records {
+                    sequence += 1;
+                    record.device_id = device_id;
+                    record.sequence = sequence;
+                    record.previous_hash = previous_hash;
 
-        transaction.execute(
-            "INSERT INTO records (sequence, record_id, bytes, hash, state, created_ms, updated_ms) \
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![
-                sequence as i64,
-                record.record_id.as_bytes(),
-                signed.as_bytes(),
-                hash,
-                now_ms
-            ],
-        )?;
+                    let signed = SignedRecord::sign(&record, key_pair)?;
+                    let hash = signed.hash();
+                    insert.execute(params![
+                        sequence as i64,
+                        record.record_id.as_bytes(),
+                        signed.as_bytes(),
+                        hash,
+                        now_ms
+                    ])?;
+                    previous_hash = hash;
+                    stored.push(StoredRecord {
+                        sequence,
+                        record_id: record.record_id,
+                        bytes: signed.as_bytes().to_vec(),
+                        hash,
+                        state: OutboxState::Pending,
+                        reject_reason: None,
+                        created_ms: now_ms,
+                        updated_ms: now_ms,
+                    });
+                }
+                Ok(stored)
+            },
+        )??;
+
+        if stored.is_empty() {
+            return Ok(stored);
+        }
         transaction.execute(
             "INSERT OR REPLACE INTO chain_head (singleton, sequence, hash) VALUES (1, ?1, ?2)",
-            params![sequence as i64, hash],
+            params![sequence as i64, previous_hash],
         )?;
         transaction.commit()?;
 
-        tracing::debug!(sequence, record_id = %record.record_id, "record appended");
-        Ok(StoredRecord {
-            sequence,
-            record_id: record.record_id,
-            bytes: signed.as_bytes().to_vec(),
-            hash,
-            state: OutboxState::Pending,
-            reject_reason: None,
-            created_ms: now_ms,
-            updated_ms: now_ms,
-        })
+        tracing::debug!(
+            last_sequence = sequence,
+            count = stored.len(),
+            "records appended"
+        );
+        Ok(stored)
     }
 
     /// Returns the sequence number and hash of the last appended record.
@@ -197,6 +228,20 @@ impl Store {
             .query_row(
                 &format!("SELECT {RECORD_COLUMNS} FROM records WHERE sequence = ?1"),
                 [sequence as i64],
+                read_row,
+            )
+            .optional()?;
+        row.map(with_state).transpose()
+    }
+
+    /// Returns the most recent record still stored: the check-in flow reads its clock reading
+    /// to detect a clock set back or an elapsed clock going backwards.
+    pub fn last_record(&self) -> Result<Option<StoredRecord>, StoreError> {
+        let row = self
+            .connection
+            .query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM records ORDER BY sequence DESC LIMIT 1"),
+                [],
                 read_row,
             )
             .optional()?;
@@ -261,7 +306,7 @@ impl Store {
         )
     }
 
-    /// Returns sent records to pending after an upload that got no answer.
+    /// Returns sent records to pending after an upload that got no response.
     pub fn mark_unsent(&mut self, record_ids: &[Uuid], now_ms: i64) -> Result<(), StoreError> {
         self.transition(
             record_ids,
@@ -394,6 +439,11 @@ mod test {
         let report = verify_chain(device.device_id, &device.public_key, None, &bytes);
         assert!(report.is_clean(), "{:?}", report.findings);
         assert_eq!(report.state, store.chain_head().expect("head"));
+
+        let last = store.last_record().expect("reads").expect("present");
+        assert_eq!(last.sequence, 5);
+        let reading = last.signed().expect("parses").record().clock_reading();
+        assert_eq!(reading.boot_id, sample_record(1, GENESIS_HASH).boot_id);
     }
 
     #[test]
@@ -499,6 +549,47 @@ mod test {
                 expected: 2,
                 found: 3
             }
+        );
+    }
+
+    #[test]
+    fn batch_append_continues_chain() {
+        let mut store = memory_store();
+        let device = store.device().expect("device");
+        store.append_record(new_record(0), 1).expect("appends");
+        let batch = store
+            .append_records((1..4).map(new_record).collect(), 2)
+            .expect("batch appends");
+        assert_eq!(
+            batch
+                .iter()
+                .map(|record| record.sequence)
+                .collect::<Vec<_>>(),
+            vec![2, 3, 4]
+        );
+
+        let stored = store.records(1, 10).expect("lists");
+        let bytes: Vec<&[u8]> = stored
+            .iter()
+            .map(|record| record.bytes.as_slice())
+            .collect();
+        let report = verify_chain(device.device_id, &device.public_key, None, &bytes);
+        assert!(report.is_clean(), "{:?}", report.findings);
+
+        let mut invalid = new_record(9);
+        invalid.nip = "123".to_string();
+        let error = store
+            .append_records(vec![new_record(8), invalid], 3)
+            .expect_err("second record is invalid");
+        assert!(matches!(error, StoreError::Record(_)), "{error:?}");
+        assert_eq!(
+            store.records(1, 10).expect("lists").len(),
+            4,
+            "a failed batch writes nothing"
+        );
+        assert_eq!(
+            store.chain_head().expect("head").map(|head| head.sequence),
+            Some(4)
         );
     }
 

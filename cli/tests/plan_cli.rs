@@ -1,0 +1,171 @@
+//! Drives `siperlu device plan set|show` on a real data folder: revisions are numbered and
+//! signed, an empty title and a passed cutoff are rejected with the catalog's texts.
+
+use std::process::{Command, Output};
+
+const NIP: &str = "199001012015031001";
+
+fn siperlu(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args(arguments)
+        .output()
+        .expect("siperlu runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+// NOTE: saving uses the default 23:59 cutoff, so this test fails if it runs during the minute
+// 23:59-00:00 WITA (15:59 UTC).
+#[test]
+fn plan_set_and_show() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
+    assert!(init.status.success(), "{}", text(&init));
+
+    let first = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--zone",
+        "WITA",
+        "--item",
+        "Verifikasi berkas|12 berkas|08:00-11:30",
+        "--item",
+        "Rapat koordinasi OPD|Notulen||done|selesai",
+    ]);
+    assert!(first.status.success(), "{}", text(&first));
+
+    let second = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--zone",
+        "WITA",
+        "--json",
+        "--item",
+        "Verifikasi berkas|12 berkas|08:00-11:30|not_done|berkas belum lengkap",
+    ]);
+    assert!(second.status.success(), "{}", text(&second));
+    let saved: serde_json::Value = serde_json::from_slice(&second.stdout).expect("JSON");
+    assert_eq!(saved["revision"], 2);
+
+    let show = siperlu(&[
+        "device",
+        "plan",
+        "show",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--zone",
+        "WITA",
+        "--json",
+    ]);
+    assert!(show.status.success(), "{}", text(&show));
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).expect("JSON");
+    assert_eq!(shown["revision"], 2);
+    assert_eq!(shown["items"][0]["status"], "not_done");
+    assert_eq!(shown["items"][0]["window"], "08:00-11:30");
+    assert_eq!(shown["items"][0]["note"], "berkas belum lengkap");
+    assert_eq!(shown["items"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn plan_rejects_bad_edits() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
+    assert!(init.status.success(), "{}", text(&init));
+
+    let empty_title = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--item",
+        "|output",
+    ]);
+    assert!(!empty_title.status.success());
+    assert!(
+        String::from_utf8_lossy(&empty_title.stderr).contains("Judul kegiatan nomor 1 belum diisi"),
+        "{}",
+        text(&empty_title)
+    );
+
+    // A cutoff of 00:00 has always passed.
+    let late = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--cutoff",
+        "00:00",
+        "--item",
+        "Apel pagi",
+    ]);
+    assert!(!late.status.success());
+    assert!(
+        String::from_utf8_lossy(&late.stderr).contains("sudah lewat"),
+        "{}",
+        text(&late)
+    );
+
+    let bad_status = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--item",
+        "Apel|x||selesai",
+    ]);
+    assert!(!bad_status.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_status.stderr).contains("not planned, done or not_done"),
+        "{}",
+        text(&bad_status)
+    );
+
+    let bad_nip = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        "12345",
+        "--item",
+        "Apel",
+    ]);
+    assert!(!bad_nip.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_nip.stderr).contains("18 digits"),
+        "{}",
+        text(&bad_nip)
+    );
+}
