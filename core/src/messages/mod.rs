@@ -6,6 +6,7 @@
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
 mod common;
+mod device;
 mod face;
 mod geofence;
 mod location;
@@ -72,6 +73,7 @@ const SECTIONS: &[&[Message]] = &[
     time::MESSAGES,
     record::MESSAGES,
     plan::MESSAGES,
+    device::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.
