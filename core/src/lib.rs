@@ -7,6 +7,8 @@
 //! `store`) so that the phone and the server run the very same geofence and verification code.
 
 pub mod assets;
+#[cfg(feature = "device")]
+pub mod device;
 #[cfg(feature = "face")]
 pub mod face;
 pub mod geofence;

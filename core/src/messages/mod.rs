@@ -8,6 +8,7 @@
 mod admin;
 mod api;
 mod common;
+mod device;
 mod face;
 mod geofence;
 mod ingest;
@@ -80,6 +81,7 @@ const SECTIONS: &[&[Message]] = &[
     api::MESSAGES,
     admin::MESSAGES,
     ingest::MESSAGES,
+    device::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.

@@ -10,6 +10,7 @@
 
 mod outbox;
 mod plans;
+mod registration;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use crate::time::TimeAnchor;
 use crate::vault::{self, KeyVault, SecretBytes, VaultError};
 
 pub use outbox::{OutboxState, StoredRecord};
+pub use registration::Registration;
 pub use schema::SCHEMA_VERSION;
 
 /// Errors of the store.

@@ -8,7 +8,8 @@
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
 /// Migration `i` moves user_version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE device (
     singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
     device_id   BLOB NOT NULL CHECK (length(device_id) = 16),
@@ -93,4 +94,15 @@ CREATE TABLE time_anchors (
     round_trip_uncertainty_ms INTEGER NOT NULL,
     received_ms               INTEGER NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Who uses the phone and where it syncs: the NIP typed at setup (templates and records carry
+-- it), and, once the server accepted the enrollment code, its address and the time of that.
+CREATE TABLE registration (
+    singleton     INTEGER PRIMARY KEY CHECK (singleton = 1),
+    nip           TEXT NOT NULL,
+    server_url    TEXT,
+    registered_ms INTEGER
+);
+"#,
+];
