@@ -6,12 +6,14 @@
 
 use clap::{Parser, Subcommand};
 
+mod check_in;
 mod device;
 mod face;
 mod geofence;
 mod messages;
 mod plan;
 mod record;
+mod simulator;
 
 #[derive(Parser)]
 #[command(
