@@ -224,7 +224,14 @@ impl Device {
         if Device::registered_nip(&store)? != config.nip {
             return Err(ConfigError::OtherNip.into());
         }
-        if let Some(cached) = Device::load_config(&store)?
+        // A cached configuration that no longer verifies (the server key was rotated and
+        // pinned again) orders nothing, so the new one replaces it.
+        let cached = match Device::load_config(&store) {
+            Ok(cached) => cached,
+            Err(DeviceError::ConfigRejected { .. }) => None,
+            Err(other) => return Err(other),
+        };
+        if let Some(cached) = cached
             && cached.issued_at_ms > config.issued_at_ms
         {
             return Err(ConfigError::Older {
