@@ -2,10 +2,10 @@
 //!
 //! SIMULATOR ONLY. A real phone receives its configuration from the server, signed with the
 //! server key it pinned at registration. Before any server exists, `config import` signs a
-//! configuration with a local simulator key (created in the data folder as
-//! `simulator-server.pk8`), pins that key and stores the configuration through the same device
-//! API call the sync client uses, so the signature and ownership checks run as on a phone.
-//! The Android API has no such path.
+//! configuration with a local simulator key, created in the data folder as
+//! `simulator-server.pk8`, and pins that key. It stores the configuration through the same
+//! device API call the sync client uses, so the signature and ownership checks run as on a
+//! phone. The Android API has no such path.
 
 use std::path::PathBuf;
 
