@@ -33,6 +33,13 @@ pub enum DeviceCommand {
     /// Save or show the ASN's daily work plan.
     #[command(subcommand)]
     Plan(crate::plan::PlanCommand),
+    /// Enroll the ASN's face from 3 to 5 photos (and set the NIP at the first enrollment).
+    Enroll(crate::check_in::EnrollArgs),
+    /// Check in or out with a selfie and a GPS fix; the attempt is signed and recorded.
+    CheckIn(crate::check_in::CheckInArgs),
+    /// The stored office configuration; `import` is the simulator's stand-in for the server.
+    #[command(subcommand)]
+    Config(crate::simulator::ConfigCommand),
 }
 
 #[derive(Args)]
@@ -64,6 +71,9 @@ pub fn run(command: DeviceCommand) -> anyhow::Result<()> {
         DeviceCommand::Init(args) => init(args),
         DeviceCommand::Records(args) => records(args),
         DeviceCommand::Plan(command) => crate::plan::run(command),
+        DeviceCommand::Enroll(args) => crate::check_in::enroll(args),
+        DeviceCommand::CheckIn(args) => crate::check_in::check_in(args),
+        DeviceCommand::Config(command) => crate::simulator::run(command),
     }
 }
 
@@ -82,7 +92,7 @@ pub fn open_device_store(data_dir: &Path) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot open the store in {}", data_dir.display()))
 }
 
-fn open_vault(data_dir: &Path) -> anyhow::Result<Arc<dyn KeyVault>> {
+pub fn open_vault(data_dir: &Path) -> anyhow::Result<Arc<dyn KeyVault>> {
     let key_path = data_dir.join(KEY_FILE);
     if key_path.is_file() {
         return Ok(Arc::new(SoftwareVault::open_key_file(&key_path)?));

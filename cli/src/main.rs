@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod check_in;
 mod device;
 mod face;
 mod geofence;
@@ -13,6 +14,7 @@ mod messages;
 mod plan;
 mod record;
 mod server;
+mod simulator;
 
 #[derive(Parser)]
 #[command(

@@ -18,6 +18,7 @@ use siperlu_core::device::{
 use siperlu_core::face::{FaceEngine, FaceEngineConfig, FacePolicy};
 use siperlu_core::geofence::{Assignment, Fence, LatLon, Office, OfficeZone};
 use siperlu_core::location::{Fix, LocationPolicy};
+use siperlu_core::plan::{PlanItem, PlanStatus};
 use siperlu_core::record::{AttendanceKind, GeofenceCode, verify_chain};
 use siperlu_core::signed::{PinnedKey, SignedEnvelope};
 use siperlu_core::store::Store;
@@ -120,6 +121,10 @@ struct Phone {
 }
 
 fn phone(office: Office, wall_clock_ms: i64) -> Phone {
+    phone_with_shift(office, wall_clock_ms, ShiftConfig::default())
+}
+
+fn phone_with_shift(office: Office, wall_clock_ms: i64, shift: ShiftConfig) -> Phone {
     let folder = tempfile::tempdir().expect("temp dir");
     let vault: Arc<dyn KeyVault> = Arc::new(SoftwareVault::from_key(&[7; 32]));
     let clock = TestClock::new(wall_clock_ms);
@@ -154,7 +159,7 @@ fn phone(office: Office, wall_clock_ms: i64) -> Phone {
         face_policy: FacePolicy::default(),
         time_policy: TimePolicyConfig::default(),
         plan_cutoff: siperlu_core::plan::default_cutoff(),
-        shift: ShiftConfig::default(),
+        shift,
     };
     let envelope = SignedEnvelope::sign("server-test", &config.to_json_bytes(), &server_key)
         .expect("config signs");
@@ -539,4 +544,177 @@ fn config_checks_signature_and_age() {
         "the cached configuration stays in use"
     );
     assert!(Path::new(&phone.folder.path().join(STORE_FILE)).is_file());
+}
+
+/// Stores a server anchor that matches the test clock now, so trusted time follows the clock.
+fn anchor_now(phone: &Phone) {
+    phone
+        .device
+        .save_time_anchor(&TimeAnchor {
+            server_time_ms: phone.clock.wall_clock_ms(),
+            elapsed_ms: phone.clock.elapsed_since_boot_ms(),
+            boot_id: BOOT.to_string(),
+            round_trip_uncertainty_ms: 40,
+        })
+        .expect("anchor stored");
+}
+
+#[test]
+fn overnight_check_out_belongs_to_shift_start() {
+    // A night shift 22:00 to 06:00 WITA; the check-out at 01:00 WITA on the 5th closes the
+    // shift that began on the 4th.
+    let shift = ShiftConfig {
+        start: chrono::NaiveTime::from_hms_opt(22, 0, 0).expect("time"),
+        end: chrono::NaiveTime::from_hms_opt(6, 0, 0).expect("time"),
+    };
+    let wita = office("rsud-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let late_ms = ms("2026-12-04T17:00:00Z");
+    let phone = phone_with_shift(wita, late_ms, shift);
+    enroll_person_a(&phone.device);
+    anchor_now(&phone);
+
+    let outcome = phone
+        .device
+        .check_in(
+            AttendanceKind::CheckOut,
+            &[&photo("face_recognition/32bit.png")],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-out");
+    assert_eq!(
+        outcome.status,
+        CheckInStatus::Accepted,
+        "{:?}",
+        outcome.reasons
+    );
+    assert_eq!(
+        outcome.time_source,
+        siperlu_core::time::TimeSource::ServerAnchor
+    );
+    assert_eq!(outcome.attendance_day.to_string(), "2026-12-04");
+}
+
+#[test]
+fn today_plan_revisions() {
+    // 10:00 WITA on the 4th, before the 23:59 cutoff.
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, ms("2026-12-04T02:00:00Z"));
+    anchor_now(&phone);
+    let device = &phone.device;
+
+    let empty = device.today_plan().expect("plan reads");
+    assert_eq!(empty.day.to_string(), "2026-12-04");
+    assert_eq!(empty.revision, 0);
+    assert!(empty.items.is_empty());
+
+    let item = |title: &str| PlanItem {
+        title: title.to_string(),
+        expected_output: "Laporan".to_string(),
+        window: None,
+        status: PlanStatus::Planned,
+        note: String::new(),
+    };
+    let saved = device
+        .set_today_plan(vec![item("Rapat koordinasi"), item("Verifikasi berkas")])
+        .expect("plan saves");
+    assert_eq!(saved.revision, 1);
+
+    let marked = device
+        .mark_plan_item(1, PlanStatus::Done, "12 berkas")
+        .expect("item marked");
+    assert_eq!(marked.revision, 2);
+    assert_eq!(marked.items[1].status, PlanStatus::Done);
+    assert_eq!(marked.items[1].note, "12 berkas");
+    assert_eq!(marked.items[0].status, PlanStatus::Planned);
+    assert_eq!(device.today_plan().expect("plan reads"), marked);
+
+    let error = device
+        .mark_plan_item(5, PlanStatus::Done, "")
+        .expect_err("no item 5");
+    assert!(matches!(error, DeviceError::PlanRejected { .. }), "{error}");
+    let error = device
+        .set_today_plan(vec![item("  ")])
+        .expect_err("empty title");
+    assert_eq!(error.message_id(), "plan.empty_title");
+
+    // At 23:59:30 WITA the 23:59 cutoff has passed.
+    phone
+        .clock
+        .advance(13 * 3_600_000 + 59 * 60_000 + 30_000, 0);
+    let error = device
+        .set_today_plan(vec![item("Terlambat")])
+        .expect_err("past the cutoff");
+    assert_eq!(error.message_id(), "plan.past_cutoff");
+}
+
+#[test]
+fn older_config_is_rejected() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    let cached = phone
+        .device
+        .current_config()
+        .expect("reads")
+        .expect("cached");
+    let identity = phone.device.identity().expect("identity");
+
+    // Re-sign under a fresh simulator-style key pinned in place of the first one.
+    let key = Ed25519KeyPair::from_pkcs8(
+        Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
+            .expect("key generates")
+            .as_ref(),
+    )
+    .expect("key parses");
+    phone
+        .device
+        .pin_server_key(&PinnedKey {
+            key_id: "server-next".to_string(),
+            public_key: key.public_key().as_ref().to_vec(),
+        })
+        .expect("pins");
+    let sign = |config: &DeviceConfig| {
+        SignedEnvelope::sign("server-next", &config.to_json_bytes(), &key)
+            .expect("signs")
+            .encode()
+    };
+
+    // The cached configuration was signed by the rotated-out key, so it no longer verifies and
+    // a configuration under the new key replaces it.
+    let rotated = phone
+        .device
+        .save_config(&sign(&cached))
+        .expect("re-signed is stored");
+    assert_eq!(rotated, cached);
+
+    let mut older = cached.clone();
+    older.issued_at_ms -= 1;
+    let error = phone.device.save_config(&sign(&older)).expect_err("older");
+    assert!(error.to_string().contains("older"), "{error}");
+
+    let mut other_device = cached.clone();
+    other_device.issued_at_ms += 1;
+    other_device.device_id = "0193a5b0-0000-7000-8000-000000000001".to_string();
+    assert_ne!(other_device.device_id, identity.device_id.to_string());
+    let error = phone
+        .device
+        .save_config(&sign(&other_device))
+        .expect_err("another device");
+    assert!(error.to_string().contains("device"), "{error}");
+
+    let mut other_nip = cached.clone();
+    other_nip.issued_at_ms += 1;
+    other_nip.nip = "199001012015032001".to_string();
+    let error = phone
+        .device
+        .save_config(&sign(&other_nip))
+        .expect_err("another NIP");
+    assert!(error.to_string().contains("NIP"), "{error}");
+
+    let mut newer = cached;
+    newer.issued_at_ms += 1;
+    let stored = phone
+        .device
+        .save_config(&sign(&newer))
+        .expect("newer is stored");
+    assert_eq!(stored.issued_at_ms, newer.issued_at_ms);
 }

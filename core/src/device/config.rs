@@ -99,7 +99,7 @@ pub struct DeviceConfig {
     pub shift: ShiftConfig,
 }
 
-/// Why a configuration payload cannot be used. Each names the field and what to change.
+/// Reason a configuration payload cannot be used. Each names the field and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration is not valid JSON for this app: {0}")]
@@ -133,7 +133,7 @@ impl DeviceConfig {
 
     /// Serialises the configuration as the JSON payload the server signs.
     pub fn to_json_bytes(&self) -> Vec<u8> {
-        // Serialising plain data with string keys cannot fail.
+        // serde_json fails only on maps with non-string keys, and this type has no map.
         serde_json::to_vec(self).unwrap_or_default()
     }
 
@@ -213,7 +213,7 @@ mod test {
     const OFFICES: &str = r#"{"offices": [{"id": "bkpsdm", "name": "BKPSDM", "time_zone": "WITA",
         "fences": [{"type": "circle", "center": {"lat": -5.1477, "lon": 119.4327}, "radius_m": 100}]}]}"#;
 
-    /// A document in the shape the server signs today, without the device-side fields.
+    /// Returns a document in the shape the server signs today, without the device-side fields.
     fn server_document() -> String {
         format!(
             r#"{{"format": 1, "issued_at_ms": 1000, "device_id": "0193a5b0-0000-7000-8000-000000000001",
@@ -242,6 +242,27 @@ mod test {
         let again = DeviceConfig::from_json_bytes(&config.to_json_bytes()).expect("parses");
         assert_eq!(again, config);
         assert!(again.shift().is_overnight());
+    }
+
+    #[test]
+    fn times_parse_without_seconds() {
+        let document = server_document().replace(
+            r#""request_window_ms": 300000,"#,
+            r#""shift": {"start": "22:00", "end": "06:00:00"}, "plan_cutoff": "17:30","#,
+        );
+        let config = DeviceConfig::from_json_bytes(document.as_bytes()).expect("parses");
+        assert_eq!(
+            config.shift.start,
+            NaiveTime::from_hms_opt(22, 0, 0).expect("time")
+        );
+        assert_eq!(
+            config.shift.end,
+            NaiveTime::from_hms_opt(6, 0, 0).expect("time")
+        );
+        assert_eq!(
+            config.plan_cutoff,
+            NaiveTime::from_hms_opt(17, 30, 0).expect("time")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::store::StoreError;
 
 use super::config::ConfigError;
 
-/// What went wrong in a device call. `detail` is English for developers and logs; the screen
+/// Error of a device call. `detail` is English for developers and logs; the screen
 /// shows [`DeviceError::message`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeviceError {

@@ -4,7 +4,7 @@
 //! A [`Device`] owns the offline store, the face engine and the platform clock. It enrolls the
 //! ASN's face (the template is stored wrapped by the key vault), runs check-ins
 //! ([`Device::check_in`]), lists the history with each record's sync state, keeps today's work
-//! plan, and holds the registration data and the server-signed configuration. Every failure is
+//! plan, and stores the registration data and the server-signed configuration. Every failure is
 //! a [`DeviceError`] with a message id in the catalog. Logs carry record and device ids, never
 //! the NIP, a template or a key.
 
@@ -59,7 +59,7 @@ pub struct HistoryEntry {
     pub status: CheckInStatus,
     /// Trusted time, ms since the Unix epoch.
     pub trusted_time_ms: i64,
-    /// Where the trusted time came from.
+    /// Source of the trusted time.
     pub time_source: TimeSource,
     /// UTC offset of the office zone, in minutes.
     pub zone_offset_minutes: i16,
@@ -224,7 +224,14 @@ impl Device {
         if Device::registered_nip(&store)? != config.nip {
             return Err(ConfigError::OtherNip.into());
         }
-        if let Some(cached) = Device::load_config(&store)?
+        // A cached configuration that no longer verifies (the server key was rotated and
+        // pinned again) orders nothing, so the new one replaces it.
+        let cached = match Device::load_config(&store) {
+            Ok(cached) => cached,
+            Err(DeviceError::ConfigRejected { .. }) => None,
+            Err(other) => return Err(other),
+        };
+        if let Some(cached) = cached
             && cached.issued_at_ms > config.issued_at_ms
         {
             return Err(ConfigError::Older {
@@ -250,7 +257,7 @@ impl Device {
     }
 
     /// Stores a time anchor the sync client obtained from the server. `elapsed_ms` and
-    /// `boot_id` must come from this device's [`PlatformClock`] when the answer arrived.
+    /// `boot_id` must come from this device's [`PlatformClock`] when the response arrived.
     pub fn save_time_anchor(&self, anchor: &TimeAnchor) -> Result<(), DeviceError> {
         let received_ms = self.clock.wall_clock_ms();
         self.lock_store()?.save_time_anchor(anchor, received_ms)?;

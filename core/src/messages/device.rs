@@ -20,6 +20,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Your face was enrolled.",
     },
     Message {
+        id: "device.summary",
+        id_text: "Hari presensi {day} {zone}, {office}, jarak {distance_m} m, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
+        en_text: "Attendance day {day} {zone}, {office}, distance {distance_m} m, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",
+    },
+    Message {
         id: "device.not_initialised",
         id_text: "Aplikasi belum disiapkan di ponsel ini. Buka menu pengaturan awal.",
         en_text: "The app is not set up on this phone yet. Open the first-time setup.",
