@@ -13,6 +13,7 @@ use crate::html::{escape, page, t, tf};
 use crate::{AppState, api, export, map, now_ms};
 use axum::Form;
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -62,6 +63,18 @@ impl FromRequestParts<AppState> for AdminPage {
 fn html_error(status: StatusCode, message: &str, csrf: Option<&str>) -> Response {
     let body = format!("<p class=\"notice\">{}</p>", escape(message));
     (status, Html(page(&t("admin.title"), csrf, &body))).into_response()
+}
+
+/// Shows a rejected form body (missing or malformed fields) as a 400 page.
+fn form_error(rejection: &FormRejection) -> Response {
+    let detail = rejection.body_text();
+    let message = siperlu_core::messages::format(
+        "admin.invalid_input",
+        siperlu_core::messages::Locale::Id,
+        &[("detail", &detail)],
+    );
+    tracing::warn!(%detail, "admin form rejected");
+    html_error(StatusCode::BAD_REQUEST, &message, None)
 }
 
 fn check_csrf(session: &AdminSession, presented: &str) -> Result<(), Box<Response>> {
@@ -129,8 +142,12 @@ struct LoginForm {
 async fn post_login(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => return form_error(&rejection),
+    };
     let cookie_csrf = headers
         .get_all(header::COOKIE)
         .iter()
@@ -201,8 +218,12 @@ async fn post_logout(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
     parts: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => return form_error(&rejection),
+    };
     if let Err(response) = check_csrf(&session, &form.csrf_token) {
         return *response;
     }
@@ -546,8 +567,12 @@ async fn post_review(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
     Path(id): Path<String>,
-    Form(form): Form<ReviewForm>,
+    form: Result<Form<ReviewForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => return form_error(&rejection),
+    };
     if let Err(response) = check_csrf(&session, &form.csrf_token) {
         return *response;
     }
@@ -732,8 +757,12 @@ async fn post_enrollment_code(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
     Path(nip): Path<String>,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => return form_error(&rejection),
+    };
     if let Err(response) = check_csrf(&session, &form.csrf_token) {
         return *response;
     }

@@ -291,3 +291,18 @@ async fn enrollment_code_from_page_registers() {
         .await;
     assert_eq!(forged.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_form_gets_error_page() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let reply = admin
+        .post_form("/admin/checkins/x/review", "decision=approve")
+        .await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    assert!(
+        reply.text().contains("Isian tidak valid"),
+        "{}",
+        reply.text()
+    );
+}
