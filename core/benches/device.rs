@@ -6,7 +6,7 @@
 //! Run: `cargo bench -p siperlu-core --bench device` (run `scripts/setup` first). Set
 //! `SIPERLU_BENCH_CHECK_INS` to change the number of timed check-ins (default 40).
 //!
-//! The photo stands in for the camera frame and a fixed fix for the phone's GPS.
+//! The photo replaces the camera frame, and a fixed fix replaces the phone's GPS.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,8 +27,9 @@ const NIP: &str = "198503152010011002";
 
 fn photo(relative: &str) -> Vec<u8> {
     let path = siperlu_core::assets::test_photo(relative);
-    std::fs::read(&path)
-        .unwrap_or_else(|error| panic!("{} is missing ({error}); run scripts/setup", path.display()))
+    std::fs::read(&path).unwrap_or_else(|error| {
+        panic!("{} is missing ({error}); run scripts/setup", path.display())
+    })
 }
 
 fn wall_clock_ms() -> i64 {
@@ -145,15 +146,23 @@ fn main() {
             .expect("verifies");
         face_times.push(started.elapsed());
 
-        let fix = Fix::from_degrees(-5.1477, 119.4327, 8.0, wall_clock_ms(), "gps", false)
-            .expect("fix");
+        let fix =
+            Fix::from_degrees(-5.1477, 119.4327, 8.0, wall_clock_ms(), "gps", false).expect("fix");
         let started = Instant::now();
         let outcome = device
             .check_in(AttendanceKind::CheckIn, &[&selfie], fix)
             .expect("checks in");
         check_in_times.push(started.elapsed());
-        assert_eq!(outcome.status, CheckInStatus::Accepted, "{:?}", outcome.reasons);
+        assert_eq!(
+            outcome.status,
+            CheckInStatus::Accepted,
+            "{:?}",
+            outcome.reasons
+        );
     }
     report("face verify (selfie only)", face_times);
-    report("check_in (face, time, geofence, flags, signed append)", check_in_times);
+    report(
+        "check_in (face, time, geofence, flags, signed append)",
+        check_in_times,
+    );
 }

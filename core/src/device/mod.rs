@@ -375,3 +375,16 @@ impl Device {
         Ok(Some(template))
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn device_is_send_and_sync() {
+        // The bindings share one `Arc<Device>` between the UI thread and background jobs.
+        assert_send_sync::<Device>();
+    }
+}
