@@ -718,3 +718,31 @@ fn older_config_is_rejected() {
         .expect("newer is stored");
     assert_eq!(stored.issued_at_ms, newer.issued_at_ms);
 }
+
+#[test]
+fn burst_without_blink_is_rejected() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    enroll_person_a(&phone.device);
+
+    // The same still photo three times stands in for a burst in which the eyes never close,
+    // as a photo held up to the camera would give.
+    let still = photo("face_recognition/32bit.png");
+    let outcome = phone
+        .device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&still, &still, &still],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-in");
+    assert_eq!(
+        outcome.status,
+        CheckInStatus::Rejected,
+        "{:?}",
+        outcome.reasons
+    );
+    assert!(reason_ids(&outcome).contains(&"face.no_blink"));
+    assert!(outcome.retry_advised);
+    assert!(outcome.face_matched, "the face itself matched");
+}

@@ -258,6 +258,9 @@ impl Device {
 
     /// Stores a time anchor the sync client obtained from the server. `elapsed_ms` and
     /// `boot_id` must come from this device's [`PlatformClock`] when the response arrived.
+    ///
+    /// NOTE: the server's signature on the anchor is not checked here, so the caller (the sync
+    /// client) must verify it first.
     pub fn save_time_anchor(&self, anchor: &TimeAnchor) -> Result<(), DeviceError> {
         let received_ms = self.clock.wall_clock_ms();
         self.lock_store()?.save_time_anchor(anchor, received_ms)?;
