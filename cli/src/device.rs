@@ -3,7 +3,8 @@
 //! The folder contains `siperlu.db` (the store) and the software key vault: `vault.key` (32 random
 //! bytes) by default, or `vault.params` (PBKDF2 salt and iterations) when the device was
 //! initialised with `--passphrase-env`, in which case the passphrase is read from that
-//! environment variable at each run.
+//! environment variable at each run. `device config import` adds `simulator-server.pk8`, the
+//! simulator's stand-in for the server signing key.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
