@@ -151,7 +151,8 @@ impl BoundServer {
     }
 }
 
-/// Opens the database, the key and the first admin account, and binds the listen address.
+/// Opens the database and the key, binds the listen address, then creates the first admin
+/// account if there is none.
 pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
     let db = db::Db::open(&config.db_path)?;
     let key = keys::ServerKey::load_or_create(&keys::key_path_for(&config.db_path))?;
@@ -167,16 +168,19 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
         }
         None => None,
     };
-    let one_time_password = db.call_blocking(|connection| {
-        auth::ensure_first_admin(connection, password.as_deref(), now_ms())
-    })?;
 
+    // Bind before the first admin account exists: a start that cannot listen must not leave
+    // an account whose one-time password was never printed.
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Listen {
             address: config.listen,
             source,
         })?;
+    let one_time_password = db.call_blocking(|connection| {
+        auth::ensure_first_admin(connection, password.as_deref(), now_ms())
+    })?;
+
     let state = AppState {
         device_limiter: Arc::new(rate_limit::RateLimiter::new(
             config.device_rate_per_s,
