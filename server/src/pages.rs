@@ -255,6 +255,87 @@ fn status_text(status: &str) -> String {
     }
 }
 
+fn kind_text(kind: &str) -> String {
+    match kind {
+        "check_in" => t("admin.kind_check_in"),
+        "check_out" => t("admin.kind_check_out"),
+        other => escape(other),
+    }
+}
+
+/// Returns the unescaped label of a geofence verdict name.
+fn verdict_label(verdict: &str) -> String {
+    let id = match verdict {
+        "inside" => "admin.verdict_inside",
+        "outside" => "admin.verdict_outside",
+        "uncertain" => "admin.verdict_uncertain",
+        "not_evaluated" => "admin.verdict_not_evaluated",
+        other => return other.to_string(),
+    };
+    siperlu_core::messages::format(id, siperlu_core::messages::Locale::Id, &[])
+}
+
+/// Flag ids that ingest raises, offered in the flag filter.
+const KNOWN_FLAGS: &[&str] = &[
+    "location.mock_provider",
+    "location.stale_fix",
+    "location.future_fix",
+    "location.poor_accuracy",
+    "location.implausible_accuracy",
+    "location.impossible_travel",
+    "time.clock_skew",
+    "time.elapsed_backwards",
+    "time.no_anchor",
+    "ingest.future_time",
+    "ingest.unknown_anchor",
+    "ingest.face_not_matched",
+    "ingest.invalid_location",
+    "ingest.no_assignment",
+    "ingest.verdict_mismatch",
+    "record.sequence_gap",
+    "record.chain_break",
+    "geofence.outside",
+    "geofence.uncertain",
+];
+
+/// Returns the escaped short admin label of a flag id, `admin.flag_<area>_<reason>` in the
+/// catalog. A flag without a label shows its id, so it stays searchable.
+fn flag_label(flag_id: &str) -> String {
+    let label_id = format!("admin.flag_{}", flag_id.replace('.', "_"));
+    match siperlu_core::messages::text(&label_id, siperlu_core::messages::Locale::Id) {
+        Some(label) => escape(label),
+        None => escape(flag_id),
+    }
+}
+
+/// Renders comma-separated flag ids as labelled spans, each with its id as the title.
+fn flags_html(flags: &str) -> String {
+    flags
+        .split(',')
+        .filter(|flag_id| !flag_id.is_empty())
+        .map(|flag_id| {
+            format!(
+                "<span class=\"flag\" title=\"{}\">{}</span>",
+                escape(flag_id),
+                flag_label(flag_id)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Returns both geofence verdicts, labelled, as escaped HTML.
+fn verdicts_html(server_verdict: &str, device_verdict: &str) -> String {
+    escape(&siperlu_core::messages::format(
+        "admin.verdict_pair",
+        siperlu_core::messages::Locale::Id,
+        &[
+            ("server", &verdict_label(server_verdict)),
+            ("device", &verdict_label(device_verdict)),
+        ],
+    ))
+}
+
 fn format_time(ms: i64, zone: &str) -> String {
     let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Asia::Jakarta);
     let label = match zone {
@@ -333,10 +414,22 @@ async fn get_checkins(
     }
     body.push_str("</select></label> ");
     body.push_str(&format!(
-        "<label>{} <input name=\"flag\" value=\"{}\" placeholder=\"any\"></label> ",
-        t("admin.filter_flag"),
-        escape(filter.flag.as_deref().unwrap_or(""))
+        "<label>{} <select name=\"flag\">",
+        t("admin.filter_flag")
     ));
+    body.push_str(&option("", &t("admin.filter_all"), &filter.flag));
+    body.push_str(&option("any", &t("admin.filter_flag_any"), &filter.flag));
+    for flag_id in KNOWN_FLAGS {
+        body.push_str(&option(flag_id, &flag_label(flag_id), &filter.flag));
+    }
+    if let Some(flag_id) = filter.flag.as_deref()
+        && !flag_id.is_empty()
+        && flag_id != "any"
+        && !KNOWN_FLAGS.contains(&flag_id)
+    {
+        body.push_str(&option(flag_id, &flag_label(flag_id), &filter.flag));
+    }
+    body.push_str("</select></label> ");
     body.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
         t("admin.filter_button")
@@ -362,15 +455,15 @@ async fn get_checkins(
                 .map(|office| office.time_zone.as_str())
                 .unwrap_or("Asia/Jakarta");
             body.push_str(&format!(
-                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td class=\"flag\">{}</td><td>{}</td>\
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
                  <td><a href=\"/admin/checkins/{}\">{}</a></td></tr>",
                 escape(&format_time(checkin.trusted_time_ms, zone)),
                 escape(checkin.asn_name.as_deref().unwrap_or("-")),
                 escape(&mask_nip(&checkin.nip)),
                 escape(checkin.office_name.as_deref().unwrap_or("-")),
-                escape(&checkin.kind),
-                escape(&checkin.server_verdict),
-                escape(&checkin.flags),
+                kind_text(&checkin.kind),
+                verdicts_html(&checkin.server_verdict, &checkin.device_verdict),
+                flags_html(&checkin.flags),
                 status_text(&checkin.status),
                 escape(&checkin.id),
                 t("admin.detail_link"),
@@ -449,19 +542,12 @@ async fn get_checkin(
             t("admin.filter_office"),
             escape(office.as_ref().map(|o| o.name.as_str()).unwrap_or("-")),
         ),
-        (t("admin.column_kind"), escape(&checkin.kind)),
+        (t("admin.column_kind"), kind_text(&checkin.kind)),
         (
             t("admin.column_verdict"),
-            format!(
-                "{} / {}",
-                escape(&checkin.server_verdict),
-                escape(&checkin.device_verdict)
-            ),
+            verdicts_html(&checkin.server_verdict, &checkin.device_verdict),
         ),
-        (
-            t("admin.filter_flag"),
-            format!("<span class=\"flag\">{}</span>", escape(&checkin.flags)),
-        ),
+        (t("admin.filter_flag"), flags_html(&checkin.flags)),
         (
             t("admin.filter_status"),
             format!(
@@ -614,6 +700,18 @@ async fn post_review(
 
 // ---- audit and export ----
 
+/// Returns the catalog label of an audit action id, with the id as its title.
+fn action_html(action: &str) -> String {
+    let label_id = format!("admin.action_{}", action.replace('.', "_"));
+    let label = siperlu_core::messages::text(&label_id, siperlu_core::messages::Locale::Id)
+        .unwrap_or(action);
+    format!(
+        "<span title=\"{}\">{}</span>",
+        escape(action),
+        escape(label)
+    )
+}
+
 async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
     let result = state
         .db
@@ -638,7 +736,7 @@ async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage)
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&format_time(entry.at_ms, "Asia/Jakarta")),
             escape(&entry.actor),
-            escape(&entry.action),
+            action_html(&entry.action),
             escape(&entry.target),
             escape(&entry.reason),
         ));

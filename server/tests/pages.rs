@@ -225,6 +225,10 @@ async fn review_records_audit_and_shows_plan() {
         audit.contains("checkin.approve") && audit.contains("sesuai rencana"),
         "{audit}"
     );
+    assert!(
+        audit.contains("<span title=\"checkin.approve\">presensi disetujui</span>"),
+        "the audit action shows its catalog label, with the id as title: {audit}"
+    );
 
     let csv = admin
         .get(&format!(
@@ -304,5 +308,52 @@ async fn malformed_form_gets_error_page() {
         reply.text().contains("Isian tidak valid"),
         "{}",
         reply.text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checkin_labels_are_indonesian() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(8);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let mut phone = register_phone(server.address, &nip, &code).await;
+    // About 1.1 km north of the office, while the phone claims inside.
+    let record = phone.next_record_at(
+        OFFICE_LAT + 0.01,
+        OFFICE_LON,
+        siperlu_core::record::GeofenceCode::Inside,
+    );
+    let reply = phone
+        .signed("POST", "/api/v1/records", &batch_body(&[record.as_bytes()]))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+
+    let list = admin.get("/admin/checkins").await.text();
+    let detail = admin
+        .get(&format!("/admin/checkins/{}", record.record().record_id))
+        .await
+        .text();
+    for html in [&list, &detail] {
+        assert!(html.contains(">Masuk<"), "kind label: {html}");
+        assert!(!html.contains("check_in"), "no raw kind: {html}");
+        assert!(
+            html.contains("server: di luar area; ponsel: di dalam area"),
+            "both verdicts labelled: {html}"
+        );
+        assert!(
+            html.contains("<span class=\"flag\" title=\"ingest.verdict_mismatch\">putusan ponsel dan server berbeda</span>"),
+            "flag label with its id as title: {html}"
+        );
+        assert!(
+            html.contains("title=\"geofence.outside\">di luar area</span>"),
+            "{html}"
+        );
+    }
+    assert!(!list.contains("placeholder=\"any\""), "{list}");
+    assert!(
+        list.contains("<option value=\"any\">ada tanda apa pun</option>"),
+        "{list}"
     );
 }

@@ -313,4 +313,179 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "tidak selesai",
         en_text: "not done",
     },
+    Message {
+        id: "admin.kind_check_in",
+        id_text: "Masuk",
+        en_text: "Check-in",
+    },
+    Message {
+        id: "admin.kind_check_out",
+        id_text: "Pulang",
+        en_text: "Check-out",
+    },
+    Message {
+        id: "admin.verdict_inside",
+        id_text: "di dalam area",
+        en_text: "inside the area",
+    },
+    Message {
+        id: "admin.verdict_outside",
+        id_text: "di luar area",
+        en_text: "outside the area",
+    },
+    Message {
+        id: "admin.verdict_uncertain",
+        id_text: "tidak pasti",
+        en_text: "uncertain",
+    },
+    Message {
+        id: "admin.verdict_not_evaluated",
+        id_text: "tidak dinilai",
+        en_text: "not evaluated",
+    },
+    Message {
+        id: "admin.verdict_pair",
+        id_text: "server: {server}; ponsel: {device}",
+        en_text: "server: {server}; phone: {device}",
+    },
+    Message {
+        id: "admin.filter_flag_any",
+        id_text: "ada tanda apa pun",
+        en_text: "any flag",
+    },
+    Message {
+        id: "admin.flag_location_mock_provider",
+        id_text: "lokasi palsu (mock)",
+        en_text: "mock location",
+    },
+    Message {
+        id: "admin.flag_location_stale_fix",
+        id_text: "lokasi kedaluwarsa",
+        en_text: "stale location fix",
+    },
+    Message {
+        id: "admin.flag_location_future_fix",
+        id_text: "waktu lokasi di masa depan",
+        en_text: "location fix from the future",
+    },
+    Message {
+        id: "admin.flag_location_poor_accuracy",
+        id_text: "akurasi GPS buruk",
+        en_text: "poor GPS accuracy",
+    },
+    Message {
+        id: "admin.flag_location_implausible_accuracy",
+        id_text: "akurasi GPS tidak wajar",
+        en_text: "implausible GPS accuracy",
+    },
+    Message {
+        id: "admin.flag_location_impossible_travel",
+        id_text: "perpindahan mustahil",
+        en_text: "impossible travel",
+    },
+    Message {
+        id: "admin.flag_time_clock_skew",
+        id_text: "jam ponsel menyimpang",
+        en_text: "phone clock skew",
+    },
+    Message {
+        id: "admin.flag_time_elapsed_backwards",
+        id_text: "jam sejak nyala mundur",
+        en_text: "elapsed clock ran backwards",
+    },
+    Message {
+        id: "admin.flag_time_no_anchor",
+        id_text: "waktu dari jam ponsel",
+        en_text: "time from the phone clock",
+    },
+    Message {
+        id: "admin.flag_ingest_future_time",
+        id_text: "waktu di masa depan",
+        en_text: "time in the future",
+    },
+    Message {
+        id: "admin.flag_ingest_unknown_anchor",
+        id_text: "acuan waktu server tidak dikenal",
+        en_text: "unknown server time anchor",
+    },
+    Message {
+        id: "admin.flag_ingest_face_not_matched",
+        id_text: "wajah tidak cocok",
+        en_text: "face not matched",
+    },
+    Message {
+        id: "admin.flag_ingest_invalid_location",
+        id_text: "lokasi tidak dapat dinilai",
+        en_text: "location cannot be evaluated",
+    },
+    Message {
+        id: "admin.flag_ingest_no_assignment",
+        id_text: "tanpa penugasan",
+        en_text: "no assignment",
+    },
+    Message {
+        id: "admin.flag_ingest_verdict_mismatch",
+        id_text: "putusan ponsel dan server berbeda",
+        en_text: "phone and server verdicts differ",
+    },
+    Message {
+        id: "admin.flag_record_sequence_gap",
+        id_text: "nomor rekaman terlewat",
+        en_text: "record sequence gap",
+    },
+    Message {
+        id: "admin.flag_record_chain_break",
+        id_text: "rantai rekaman putus",
+        en_text: "record chain break",
+    },
+    Message {
+        id: "admin.flag_geofence_outside",
+        id_text: "di luar area",
+        en_text: "outside the area",
+    },
+    Message {
+        id: "admin.flag_geofence_uncertain",
+        id_text: "lokasi tidak pasti",
+        en_text: "location uncertain",
+    },
+    Message {
+        id: "admin.action_checkin_approve",
+        id_text: "presensi disetujui",
+        en_text: "check-in approved",
+    },
+    Message {
+        id: "admin.action_checkin_reject",
+        id_text: "presensi ditolak",
+        en_text: "check-in rejected",
+    },
+    Message {
+        id: "admin.action_asn_create",
+        id_text: "ASN ditambahkan",
+        en_text: "ASN added",
+    },
+    Message {
+        id: "admin.action_assignment_create",
+        id_text: "penugasan ditambahkan",
+        en_text: "assignment added",
+    },
+    Message {
+        id: "admin.action_device_revoke",
+        id_text: "perangkat dicabut",
+        en_text: "device revoked",
+    },
+    Message {
+        id: "admin.action_enrollment_code_create",
+        id_text: "kode pendaftaran dibuat",
+        en_text: "enrollment code created",
+    },
+    Message {
+        id: "admin.action_office_create",
+        id_text: "kantor ditambahkan",
+        en_text: "office added",
+    },
+    Message {
+        id: "admin.action_opd_create",
+        id_text: "OPD ditambahkan",
+        en_text: "OPD added",
+    },
 ];
