@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -95,9 +95,10 @@ fn check_csrf(session: &AdminSession, presented: &str) -> Result<(), Box<Respons
 
 // ---- login ----
 
+/// Builds the login form; `notice` is escaped notice text shown above it.
 fn login_form(csrf: &str, notice: Option<&str>) -> String {
     let notice = notice
-        .map(|id| format!("<p class=\"notice\" id=\"login-notice\">{}</p>", t(id)))
+        .map(|text| format!("<p class=\"notice\" id=\"login-notice\">{text}</p>"))
         .unwrap_or_default();
     format!(
         "{notice}<form method=\"post\" action=\"/admin/login\">\
@@ -186,25 +187,33 @@ async fn post_login(
             response
         }
         Err(error) => {
-            let notice = match error {
-                auth::AuthError::WrongCredentials => "admin.login_failed",
-                auth::AuthError::Locked { .. } => "admin.login_locked",
+            let (status, notice, retry_after_s) = match error {
+                auth::AuthError::WrongCredentials => {
+                    (StatusCode::UNAUTHORIZED, t("admin.login_failed"), None)
+                }
+                auth::AuthError::Locked { until_ms } => {
+                    let retry_after_s = ((until_ms - now_ms()).max(1000) as u64).div_ceil(1000);
+                    let minutes = retry_after_s.div_ceil(60).to_string();
+                    let notice = tf("admin.login_locked", &[("minutes", &minutes)]);
+                    (StatusCode::TOO_MANY_REQUESTS, notice, Some(retry_after_s))
+                }
                 other => return crate::error::ApiError::from(other).into_response(),
             };
-            let status = if notice == "admin.login_locked" {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            (
+            let mut response = (
                 status,
                 Html(page(
                     &t("admin.login_title"),
                     None,
-                    &login_form(&cookie_csrf, Some(notice)),
+                    &login_form(&cookie_csrf, Some(&notice)),
                 )),
             )
-                .into_response()
+                .into_response();
+            if let Some(seconds) = retry_after_s {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
         }
     }
 }

@@ -114,6 +114,20 @@ async fn form_login_needs_csrf_and_locks_out() {
     }
     let locked = login_with_form(&server, "salah-sekali-9999").await;
     assert_eq!(locked.status, 429, "fifth failure locks the account");
+    let retry_after_s: u64 = locked
+        .header("retry-after")
+        .expect("Retry-After header on a locked login")
+        .parse()
+        .expect("Retry-After in seconds");
+    assert!(
+        (1..=15 * 60).contains(&retry_after_s),
+        "Retry-After within the 15-minute lockout: {retry_after_s}"
+    );
+    assert!(
+        locked.text().contains("Coba lagi dalam 15 menit"),
+        "the notice says how long: {}",
+        locked.text()
+    );
     let still_locked = login_with_form(&server, ADMIN_PASSWORD).await;
     assert_eq!(
         still_locked.status, 429,

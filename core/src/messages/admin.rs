@@ -40,8 +40,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.login_locked",
-        id_text: "Akun dikunci sementara setelah beberapa kali gagal masuk. Coba lagi nanti.",
-        en_text: "The account is locked for a while after repeated failed logins. Try again later.",
+        id_text: "Akun dikunci sementara setelah beberapa kali gagal masuk. Coba lagi dalam {minutes} menit.",
+        en_text: "The account is locked for a while after repeated failed logins. Try again in {minutes} minutes.",
     },
     Message {
         id: "admin.checkins_title",
