@@ -38,6 +38,13 @@ pub enum AdminError {
     Db(#[from] DbError),
     #[error("{field}: {detail}")]
     Invalid { field: &'static str, detail: String },
+    /// A value without the expected form; `expected_id` is the catalog id of that form.
+    #[error("field {field} has the invalid value {value:?}")]
+    InvalidValue {
+        field: &'static str,
+        value: String,
+        expected_id: &'static str,
+    },
     #[error(transparent)]
     Nip(#[from] siperlu_core::nip::NipError),
     #[error("{what} not found")]
@@ -58,6 +65,11 @@ impl From<AdminError> for ApiError {
     fn from(error: AdminError) -> Self {
         match error {
             AdminError::Invalid { field, detail } => ApiError::invalid_field(field, &detail),
+            AdminError::InvalidValue {
+                field,
+                value,
+                expected_id,
+            } => ApiError::invalid_value(field, &value, expected_id),
             AdminError::Nip(error) => ApiError::from(error),
             AdminError::NotFound { what } => ApiError::not_found(&what),
             AdminError::Conflict(detail) => ApiError::conflict(&detail),
@@ -92,8 +104,11 @@ fn check_name(field: &'static str, value: &str) -> Result<String, AdminError> {
 
 /// Parses a `yyyy-mm-dd` date.
 pub fn parse_date(field: &'static str, value: &str) -> Result<NaiveDate, AdminError> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| invalid(field, format!("{value:?} is not a date yyyy-mm-dd")))
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| AdminError::InvalidValue {
+        field,
+        value: value.to_string(),
+        expected_id: "api.expected_date",
+    })
 }
 
 /// Today's date in WIB, the zone used to judge NIP plausibility.

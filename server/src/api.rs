@@ -21,7 +21,6 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use siperlu_core::geofence::{Assignment, DinasLuar};
 use siperlu_core::location::LocationPolicy;
-use siperlu_core::messages;
 use siperlu_core::nip::{nip_log_id, parse_nip};
 use siperlu_core::plan::{PlanRevision, SignedPlanRevision, check_editable, default_cutoff};
 
@@ -333,10 +332,7 @@ fn plan_items(revision: &PlanRevision) -> Vec<PlanItem> {
 }
 
 fn plan_error(id: &'static str, detail: &str) -> ApiError {
-    ApiError::invalid_with_id(
-        id,
-        messages::format(id, messages::Locale::En, &[("detail", detail)]),
-    )
+    ApiError::invalid_with_id(id, &[("detail", detail)])
 }
 
 /// `PUT /api/v1/plans/{date}`: stores a signed revision of the calling ASN's plan of `date`.

@@ -87,17 +87,18 @@ pub fn list_checkins(
         values.push(date);
     }
     if let Some(office) = non_empty(&filter.office_id) {
-        let office_id: i64 = office.parse().map_err(|_| {
-            ApiError::invalid_field("office_id", &format!("{office:?} is not a number"))
-        })?;
+        let office_id: i64 = office
+            .parse()
+            .map_err(|_| ApiError::invalid_value("office_id", &office, "api.expected_number"))?;
         clauses.push("r.office_id = ?");
         values.push(office_id.to_string());
     }
     if let Some(status) = non_empty(&filter.status) {
         if !["pending", "approved", "rejected"].contains(&status.as_str()) {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::invalid_value(
                 "status",
-                &format!("{status:?} must be pending, approved or rejected"),
+                &status,
+                "api.expected_status",
             ));
         }
         clauses.push("r.status = ?");
@@ -152,19 +153,13 @@ pub fn review_checkin(
 ) -> Result<(), ApiError> {
     let reason = reason.trim();
     if decision == Decision::Reject && reason.is_empty() {
-        return Err(ApiError::invalid_with_id(
-            "admin.reason_required",
-            siperlu_core::messages::format(
-                "admin.reason_required",
-                siperlu_core::messages::Locale::En,
-                &[],
-            ),
-        ));
+        return Err(ApiError::invalid_with_id("admin.reason_required", &[]));
     }
     if reason.chars().count() > 1000 {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::invalid_value(
             "reason",
-            "limited to 1000 characters",
+            &reason.chars().count().to_string(),
+            "api.expected_reason",
         ));
     }
     let (status, action) = match decision {

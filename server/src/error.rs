@@ -15,31 +15,66 @@ use siperlu_core::messages::{self, Locale};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     /// 400: malformed JSON, an invalid field, an invalid NIP.
-    BadRequest { id: &'static str, message: String },
+    BadRequest {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 401: missing login, missing or invalid request signature.
-    Unauthorized { id: &'static str, message: String },
+    Unauthorized {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 403: a CSRF token or an enrollment code that does not match.
-    Forbidden { id: &'static str, message: String },
+    Forbidden {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 404: unknown path or object.
-    NotFound { id: &'static str, message: String },
+    NotFound {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 405: the path exists but not with this method.
-    MethodNotAllowed { id: &'static str, message: String },
+    MethodNotAllowed {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 409: a replayed request or data that conflicts with stored data.
-    Conflict { id: &'static str, message: String },
+    Conflict {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 413: the body exceeds the configured limit.
-    PayloadTooLarge { id: &'static str, message: String },
+    PayloadTooLarge {
+        id: &'static str,
+        message: ErrorText,
+    },
     /// 429: the per-device or per-address rate limit is exhausted.
     TooManyRequests {
         id: &'static str,
-        message: String,
+        message: ErrorText,
         retry_after_s: u64,
     },
     /// 500: anything unexpected; the details go to the log, never to the client.
-    Internal { id: &'static str, message: String },
+    Internal {
+        id: &'static str,
+        message: ErrorText,
+    },
 }
 
-fn text(id: &'static str, values: &[(&str, &str)]) -> String {
-    messages::format(id, Locale::En, values)
+/// An error text rendered in both catalog locales: English for the JSON body, Indonesian for
+/// the admin pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorText {
+    pub english: String,
+    pub indonesian: String,
+}
+
+fn text(id: &'static str, values: &[(&str, &str)]) -> ErrorText {
+    ErrorText {
+        english: messages::format(id, Locale::En, values),
+        indonesian: messages::format(id, Locale::Id, values),
+    }
 }
 
 impl ApiError {
@@ -59,9 +94,44 @@ impl ApiError {
         }
     }
 
-    /// Builds a 400 error with a specific catalog id, such as `nip.birth_date`.
-    pub fn invalid_with_id(id: &'static str, message: String) -> Self {
-        ApiError::BadRequest { id, message }
+    /// Builds a 400 error for a field whose value does not have the expected form. The
+    /// catalog id `expected_id` (such as `api.expected_date`) names that form.
+    pub fn invalid_value(field: &str, value: &str, expected_id: &'static str) -> Self {
+        let id = "api.invalid_value";
+        let shown: String = value.chars().take(64).collect();
+        let expected = text(expected_id, &[]);
+        ApiError::BadRequest {
+            id,
+            message: ErrorText {
+                english: messages::format(
+                    id,
+                    Locale::En,
+                    &[
+                        ("field", field),
+                        ("value", &shown),
+                        ("expected", &expected.english),
+                    ],
+                ),
+                indonesian: messages::format(
+                    id,
+                    Locale::Id,
+                    &[
+                        ("field", field),
+                        ("value", &shown),
+                        ("expected", &expected.indonesian),
+                    ],
+                ),
+            },
+        }
+    }
+
+    /// Builds a 400 error with a specific catalog id, such as `nip.birth_date`, and its
+    /// catalog values.
+    pub fn invalid_with_id(id: &'static str, values: &[(&str, &str)]) -> Self {
+        ApiError::BadRequest {
+            id,
+            message: text(id, values),
+        }
     }
 
     pub fn body_too_large(limit_bytes: usize) -> Self {
@@ -220,6 +290,15 @@ impl ApiError {
 
     /// Returns the English text of this error.
     pub fn message(&self) -> &str {
+        &self.text().english
+    }
+
+    /// Returns the Indonesian text of this error, for the admin pages.
+    pub fn message_indonesian(&self) -> &str {
+        &self.text().indonesian
+    }
+
+    fn text(&self) -> &ErrorText {
         match self {
             ApiError::BadRequest { message, .. }
             | ApiError::Unauthorized { message, .. }
@@ -261,7 +340,25 @@ impl From<crate::db::DbError> for ApiError {
 
 impl From<siperlu_core::nip::NipError> for ApiError {
     fn from(error: siperlu_core::nip::NipError) -> Self {
-        ApiError::invalid_with_id(error.message_id(), error.to_string())
+        use siperlu_core::nip::NipError;
+        let value = match &error {
+            NipError::WrongLength { value, .. }
+            | NipError::NotDigits { value }
+            | NipError::InvalidBirthDate { value, .. }
+            | NipError::ImplausibleBirthDate { value, .. }
+            | NipError::InvalidAppointment { value, .. }
+            | NipError::ImplausibleAppointment { value, .. }
+            | NipError::InvalidGender { value, .. }
+            | NipError::ZeroSerial { value } => value.clone(),
+        };
+        // The English body keeps the detailed rule; the catalog text names only the value.
+        ApiError::BadRequest {
+            id: error.message_id(),
+            message: ErrorText {
+                english: error.to_string(),
+                indonesian: messages::format(error.message_id(), Locale::Id, &[("value", &value)]),
+            },
+        }
     }
 }
 

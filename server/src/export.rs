@@ -8,8 +8,9 @@ use crate::db::DbError;
 use crate::error::ApiError;
 use crate::pages::AdminPage;
 use crate::{AppState, admin};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, params};
 use serde::Deserialize;
@@ -35,9 +36,10 @@ pub fn build_recap(
     let valid_month = month.len() == 7
         && chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_ok();
     if !valid_month {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::invalid_value(
             "month",
-            &format!("{month:?} is not a month yyyy-mm"),
+            month,
+            "api.expected_month",
         ));
     }
     let mut statement = connection
@@ -155,10 +157,39 @@ pub struct RecapQuery {
 }
 
 /// `GET /admin/export/recap?month=yyyy-mm&opd_id=N&format=csv|xlsx`.
+/// Errors come back as an admin error page in Bahasa Indonesia, because an admin's browser
+/// follows this link from the export form.
 pub async fn get_recap(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
-    Query(query): Query<RecapQuery>,
+    query: Result<Query<RecapQuery>, QueryRejection>,
+) -> Response {
+    let csrf_token = session.csrf_token.clone();
+    let Ok(Query(query)) = query else {
+        let message = siperlu_core::messages::format(
+            "admin.recap_query_invalid",
+            siperlu_core::messages::Locale::Id,
+            &[],
+        );
+        return crate::pages::html_error(StatusCode::BAD_REQUEST, &message, Some(&csrf_token));
+    };
+    match export_recap(state, session, query).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::warn!(error_id = error.id(), "recap export rejected");
+            crate::pages::html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&csrf_token),
+            )
+        }
+    }
+}
+
+async fn export_recap(
+    state: AppState,
+    session: crate::auth::AdminSession,
+    query: RecapQuery,
 ) -> Result<Response, ApiError> {
     let month = query.month.clone();
     let opd_id = query.opd_id;
@@ -209,9 +240,10 @@ pub async fn get_recap(
             )
                 .into_response())
         }
-        other => Err(ApiError::invalid_field(
+        other => Err(ApiError::invalid_value(
             "format",
-            &format!("{other:?} must be csv or xlsx"),
+            other,
+            "api.expected_export_format",
         )),
     }
 }

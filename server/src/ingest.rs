@@ -90,14 +90,10 @@ pub async fn post_records(
         let id = "ingest.batch_size";
         return Err(ApiError::invalid_with_id(
             id,
-            messages::format(
-                id,
-                Locale::En,
-                &[
-                    ("max", &MAX_BATCH_RECORDS.to_string()),
-                    ("count", &count.to_string()),
-                ],
-            ),
+            &[
+                ("max", &MAX_BATCH_RECORDS.to_string()),
+                ("count", &count.to_string()),
+            ],
         ));
     }
     let decoded: Vec<Option<Vec<u8>>> = request

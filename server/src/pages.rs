@@ -60,20 +60,27 @@ impl FromRequestParts<AppState> for AdminPage {
     }
 }
 
-fn html_error(status: StatusCode, message: &str, csrf: Option<&str>) -> Response {
+/// Shows `message` (unescaped text) as an error page.
+pub(crate) fn html_error(status: StatusCode, message: &str, csrf: Option<&str>) -> Response {
     let body = format!("<p class=\"notice\">{}</p>", escape(message));
-    (status, Html(page(&t("admin.title"), csrf, &body))).into_response()
+    let title = siperlu_core::messages::format(
+        "admin.error_title",
+        siperlu_core::messages::Locale::Id,
+        &[],
+    );
+    (status, Html(page(&title, csrf, &body))).into_response()
 }
 
-/// Shows a rejected form body (missing or malformed fields) as a 400 page.
+/// Shows a rejected form body (missing or malformed fields) as a 400 page. axum's English
+/// detail goes to the log only.
 fn form_error(rejection: &FormRejection) -> Response {
     let detail = rejection.body_text();
-    let message = siperlu_core::messages::format(
-        "admin.invalid_input",
-        siperlu_core::messages::Locale::Id,
-        &[("detail", &detail)],
-    );
     tracing::warn!(%detail, "admin form rejected");
+    let message = siperlu_core::messages::format(
+        "admin.form_invalid",
+        siperlu_core::messages::Locale::Id,
+        &[],
+    );
     html_error(StatusCode::BAD_REQUEST, &message, None)
 }
 
@@ -389,7 +396,11 @@ async fn get_checkins(
     let (list, offices) = match result {
         Ok(found) => found,
         Err(error) => {
-            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+            return html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            );
         }
     };
 
@@ -524,7 +535,11 @@ async fn get_checkin(
             );
         }
         Err(error) => {
-            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+            return html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            );
         }
     };
 
@@ -697,13 +712,11 @@ async fn post_review(
         .await;
     match result {
         Ok(()) => Redirect::to(&format!("/admin/checkins/{id}")).into_response(),
-        Err(error) => {
-            let message =
-                siperlu_core::messages::text(error.id(), siperlu_core::messages::Locale::Id)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| error.message().to_string());
-            html_error(error.status(), &message, Some(&session.csrf_token))
-        }
+        Err(error) => html_error(
+            error.status(),
+            error.message_indonesian(),
+            Some(&session.csrf_token),
+        ),
     }
 }
 
@@ -729,7 +742,11 @@ async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage)
     let entries = match result {
         Ok(entries) => entries,
         Err(error) => {
-            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+            return html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            );
         }
     };
     let mut body = format!(
@@ -767,7 +784,11 @@ async fn get_export(State(state): State<AppState>, AdminPage(session): AdminPage
     {
         Ok(opd) => opd,
         Err(error) => {
-            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+            return html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            );
         }
     };
     let month = admin::today().format("%Y-%m").to_string();
@@ -814,7 +835,11 @@ async fn get_asn(State(state): State<AppState>, AdminPage(session): AdminPage) -
         Ok(found) => found,
         Err(error) => {
             let error = crate::error::ApiError::from(error);
-            return html_error(error.status(), error.message(), Some(&session.csrf_token));
+            return html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            );
         }
     };
     if asn.is_empty() {
@@ -918,7 +943,11 @@ async fn post_enrollment_code(
         }
         Err(error) => {
             let error = crate::error::ApiError::from(error);
-            html_error(error.status(), error.message(), Some(&session.csrf_token))
+            html_error(
+                error.status(),
+                error.message_indonesian(),
+                Some(&session.csrf_token),
+            )
         }
     }
 }

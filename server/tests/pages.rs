@@ -318,10 +318,78 @@ async fn malformed_form_gets_error_page() {
         .post_form("/admin/checkins/x/review", "decision=approve")
         .await;
     assert_eq!(reply.status, 400, "{}", reply.text());
+    let html = reply.text();
     assert!(
-        reply.text().contains("Isian tidak valid"),
+        html.contains("Isian formulir tidak lengkap atau tidak valid"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Failed to deserialize"),
+        "axum's English rejection stays out of the page: {html}"
+    );
+    assert!(
+        html.contains("<title>Permintaan Tidak Dapat Diproses - Admin Siperlu</title>"),
+        "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_errors_are_indonesian() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+
+    let bad_date = admin.get("/admin/checkins?date=bad").await;
+    assert_eq!(bad_date.status, 400);
+    let html = bad_date.text();
+    assert!(
+        html.contains(
+            "Nilai bad pada kolom date tidak valid. Gunakan tanggal dengan format tttt-bb-hh"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("is not a date"), "{html}");
+
+    let bad_month = admin.get("/admin/export/recap?month=bad&opd_id=1").await;
+    assert_eq!(
+        bad_month.status,
+        404,
+        "unknown OPD first: {}",
+        bad_month.text()
+    );
+    assert!(
+        bad_month
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "a recap error is a page, not JSON"
+    );
+    assert!(
+        bad_month.text().contains("Tidak ditemukan: OPD 1"),
         "{}",
-        reply.text()
+        bad_month.text()
+    );
+
+    let (opd_id, _) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let bad_month = admin
+        .get(&format!("/admin/export/recap?month=bad&opd_id={opd_id}"))
+        .await;
+    assert_eq!(bad_month.status, 400);
+    assert!(
+        bad_month
+            .text()
+            .contains("Gunakan bulan dengan format tttt-bb"),
+        "{}",
+        bad_month.text()
+    );
+
+    let no_query = admin.get("/admin/export/recap").await;
+    assert_eq!(no_query.status, 400);
+    assert!(
+        no_query
+            .text()
+            .contains("Pilih bulan (tttt-bb) dan OPD untuk rekap"),
+        "{}",
+        no_query.text()
     );
 }
 

@@ -488,4 +488,19 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "OPD ditambahkan",
         en_text: "OPD added",
     },
+    Message {
+        id: "admin.error_title",
+        id_text: "Permintaan Tidak Dapat Diproses",
+        en_text: "Request cannot be processed",
+    },
+    Message {
+        id: "admin.form_invalid",
+        id_text: "Isian formulir tidak lengkap atau tidak valid. Muat ulang halaman, isi kembali, lalu kirim.",
+        en_text: "The form is incomplete or invalid. Reload the page, fill it in again and submit it.",
+    },
+    Message {
+        id: "admin.recap_query_invalid",
+        id_text: "Pilih bulan (tttt-bb) dan OPD untuk rekap, lalu coba lagi.",
+        en_text: "Choose a month (yyyy-mm) and an OPD for the recap, then try again.",
+    },
 ];

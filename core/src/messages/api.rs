@@ -98,4 +98,39 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Akun dikunci sementara setelah beberapa kali gagal masuk. Coba lagi dalam {retry_after_s} detik.",
         en_text: "The account is locked for a while after repeated failed logins. Try again in {retry_after_s} seconds.",
     },
+    Message {
+        id: "api.invalid_value",
+        id_text: "Nilai {value} pada kolom {field} tidak valid. Gunakan {expected}.",
+        en_text: "Field {field} has the invalid value {value}. Use {expected}.",
+    },
+    Message {
+        id: "api.expected_date",
+        id_text: "tanggal dengan format tttt-bb-hh, misalnya 2026-12-04",
+        en_text: "a date as yyyy-mm-dd, for example 2026-12-04",
+    },
+    Message {
+        id: "api.expected_month",
+        id_text: "bulan dengan format tttt-bb, misalnya 2026-12",
+        en_text: "a month as yyyy-mm, for example 2026-12",
+    },
+    Message {
+        id: "api.expected_number",
+        id_text: "bilangan bulat",
+        en_text: "a whole number",
+    },
+    Message {
+        id: "api.expected_status",
+        id_text: "pending, approved atau rejected",
+        en_text: "pending, approved or rejected",
+    },
+    Message {
+        id: "api.expected_export_format",
+        id_text: "csv atau xlsx",
+        en_text: "csv or xlsx",
+    },
+    Message {
+        id: "api.expected_reason",
+        id_text: "alasan paling panjang 1000 karakter",
+        en_text: "a reason of at most 1000 characters",
+    },
 ];
