@@ -267,17 +267,25 @@ pub fn run(args: AdminArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints one line per check-in, in the admin's language (Bahasa Indonesia). Flags are shown
-/// as their catalog ids, as on the admin pages.
+/// Prints one line per check-in, in the admin's language (Bahasa Indonesia).
 fn print_checkins(list: &Value) {
+    for line in format_checkins(list) {
+        println!("{line}");
+    }
+}
+
+/// Formats the header and one line per check-in. Times are in the office's zone (WIB, WITA or
+/// WIT), and flags are shown as their catalog ids, as in the title of each flag on the pages.
+fn format_checkins(list: &Value) -> Vec<String> {
     let locale = Locale::Id;
     let empty = Vec::new();
     let rows = list.as_array().unwrap_or(&empty);
     let count = rows.len().to_string();
-    println!(
-        "{}",
-        messages::format("admin_cli.checkins_header", locale, &[("count", &count)])
-    );
+    let mut lines = vec![messages::format(
+        "admin_cli.checkins_header",
+        locale,
+        &[("count", &count)],
+    )];
     for row in rows {
         let text = |field: &str| row[field].as_str().unwrap_or("-").to_string();
         let number = |field: &str| row[field].as_i64().unwrap_or(0);
@@ -291,15 +299,12 @@ fn print_checkins(list: &Value) {
             .as_f64()
             .map(|metres| format!("{metres:.0} m"))
             .unwrap_or_else(|| "-".to_string());
-        // NOTE: shown in WIB (UTC+7), the zone of every office the demo creates; the list
-        // does not carry the office zone.
-        let time = chrono::DateTime::from_timestamp_millis(number("trusted_time_ms"))
-            .map(|utc| {
-                (utc + chrono::Duration::hours(7))
-                    .format("%Y-%m-%d %H:%M:%S WIB")
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let zone_name = row["office_time_zone"].as_str().unwrap_or("Asia/Jakarta");
+        let time = format_office_time(number("trusted_time_ms"), zone_name);
+        let status = text("status");
+        let status = messages::text(&format!("admin.status_{status}"), locale)
+            .map(str::to_string)
+            .unwrap_or(status);
         let line = messages::format(
             "admin_cli.checkin_line",
             locale,
@@ -319,9 +324,78 @@ fn print_checkins(list: &Value) {
                 ("device_verdict", &label("verdict", text("device_verdict"))),
                 ("server_verdict", &label("verdict", text("server_verdict"))),
                 ("flags", &flags),
-                ("status", &text("status")),
+                ("status", &status),
             ],
         );
-        println!("- {line}");
+        lines.push(format!("- {line}"));
+    }
+    lines
+}
+
+/// Formats `time_ms` in the office zone `zone_name` with its abbreviation. An unknown zone
+/// (an older server sends none) falls back to WIB.
+fn format_office_time(time_ms: i64, zone_name: &str) -> String {
+    let (zone_name, abbreviation) = match zone_name {
+        "Asia/Makassar" => ("Asia/Makassar", "WITA"),
+        "Asia/Jayapura" => ("Asia/Jayapura", "WIT"),
+        _ => ("Asia/Jakarta", "WIB"),
+    };
+    let Ok(zone) = siperlu_core::time::parse_office_zone(zone_name) else {
+        return String::new();
+    };
+    chrono::DateTime::from_timestamp_millis(time_ms)
+        .map(|utc| {
+            format!(
+                "{} {abbreviation}",
+                utc.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S")
+            )
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn checkins_use_office_zone_and_indonesian() {
+        // 2026-12-04 00:30 UTC is 08:30 WITA.
+        let list = json!([{
+            "trusted_time_ms": 1_796_344_200_000_i64,
+            "kind": "check_in",
+            "nip": "198501012010011001",
+            "asn_name": "Siti",
+            "office_name": "Kantor Bupati Gowa",
+            "office_time_zone": "Asia/Makassar",
+            "latitude_e7": -52_000_000,
+            "longitude_e7": 1_194_000_000,
+            "accuracy_mm": 8_000,
+            "distance_m": 0.0,
+            "device_verdict": "inside",
+            "server_verdict": "inside",
+            "flags": "",
+            "status": "pending",
+        }]);
+        let lines = format_checkins(&list);
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[1].starts_with("- 2026-12-04 08:30:00 WITA presensi masuk"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].contains("status Menunggu"), "{}", lines[1]);
+        assert!(!lines[1].contains("pending"), "{}", lines[1]);
+    }
+
+    #[test]
+    fn office_time_falls_back_to_wib() {
+        assert_eq!(
+            format_office_time(1_796_344_200_000, "Europe/Paris"),
+            "2026-12-04 07:30:00 WIB"
+        );
+        assert_eq!(
+            format_office_time(1_796_344_200_000, "Asia/Jayapura"),
+            "2026-12-04 09:30:00 WIT"
+        );
     }
 }

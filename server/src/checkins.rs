@@ -22,6 +22,8 @@ pub struct Checkin {
     pub trusted_time_ms: i64,
     pub office_id: Option<i64>,
     pub office_name: Option<String>,
+    /// IANA zone of the office, such as `Asia/Makassar`; `None` without an office.
+    pub office_time_zone: Option<String>,
     pub latitude_e7: i64,
     pub longitude_e7: i64,
     pub accuracy_mm: i64,
@@ -46,7 +48,7 @@ pub struct CheckinFilter {
 const SELECT: &str =
     "SELECT r.id, r.device_id, r.nip, a.name, r.kind, r.local_date, r.trusted_time_ms,
     r.office_id, o.name, r.latitude_e7, r.longitude_e7, r.accuracy_mm, r.device_verdict,
-    r.server_verdict, r.distance_m, r.flags, r.status
+    r.server_verdict, r.distance_m, r.flags, r.status, o.time_zone
     FROM records r LEFT JOIN asn a ON a.nip = r.nip LEFT JOIN offices o ON o.id = r.office_id";
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
@@ -68,6 +70,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
         distance_m: row.get(14)?,
         flags: row.get(15)?,
         status: row.get(16)?,
+        office_time_zone: row.get(17)?,
     })
 }
 

@@ -363,6 +363,10 @@ async fn outside_fence_is_flagged() {
     let list = listed.json();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert_eq!(list[0]["server_verdict"], "outside");
+    assert_eq!(
+        list[0]["office_time_zone"], "Asia/Jakarta",
+        "the list carries the office zone for local times"
+    );
     assert!(list[0]["distance_m"].as_f64().expect("distance") > 900.0);
     drop(server);
 }
