@@ -38,6 +38,56 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(siperlu_server::run(config))?;
+    runtime
+        .block_on(siperlu_server::run(config))
+        .map_err(|error| anyhow::anyhow!(describe_once(&error)))?;
     Ok(())
+}
+
+/// Joins an error and its sources with ": ", skipping a source whose text the message already
+/// contains. Server errors show their cause in their own text for the logs, and rusqlite
+/// repeats SQLite's text in its source, so the full chain would say each cause twice.
+fn describe_once(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use siperlu_server::ServerError;
+    use siperlu_server::auth::AuthError;
+
+    #[test]
+    fn short_password_cause_once() {
+        let error = ServerError::Admin(AuthError::PasswordTooShort { length: 5 });
+        let message = describe_once(&error);
+        assert_eq!(message.matches("use at least 12").count(), 1, "{message}");
+        assert!(message.contains("5 characters"), "{message}");
+    }
+
+    #[test]
+    fn database_open_cause_once() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("missing-folder").join("new.db");
+        let Err(error) = siperlu_server::db::Db::open(&path) else {
+            panic!("a database in a missing folder cannot open");
+        };
+        let message = describe_once(&ServerError::from(error));
+        assert_eq!(
+            message.matches("unable to open database file").count(),
+            1,
+            "{message}"
+        );
+        assert!(message.contains("new.db"), "{message}");
+    }
 }

@@ -89,5 +89,9 @@ fn short_password_file_rejected() {
         .expect("run siperlu server");
     assert!(!output.status.success());
     let error = String::from_utf8_lossy(&output.stderr);
-    assert!(error.contains("use at least 12"), "{error}");
+    assert_eq!(
+        error.matches("use at least 12").count(),
+        1,
+        "the cause is said once: {error}"
+    );
 }

@@ -15,11 +15,9 @@ use std::time::Duration;
 pub enum DbError {
     #[error("SQLite error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("cannot open database {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    /// `detail` is rusqlite's text alone: its source repeats SQLite's text with the code.
+    #[error("cannot open database {path}: {detail}; check that its folder exists and is writable")]
+    Open { path: String, detail: String },
     #[error(
         "database {path} has schema version {found}, newer than this server's {supported}; run a newer siperlu"
     )]
@@ -169,9 +167,9 @@ impl Db {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Db, DbError> {
         let shown = path.display().to_string();
-        let mut connection = Connection::open(path).map_err(|source| DbError::Open {
+        let mut connection = Connection::open(path).map_err(|error| DbError::Open {
             path: shown.clone(),
-            source,
+            detail: error.to_string(),
         })?;
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
