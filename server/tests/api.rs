@@ -674,3 +674,32 @@ async fn revoked_device_rejected() {
     assert_eq!(reply.error_id(), "api.unknown_device");
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn healthz_matches_server_doc() {
+    let server = start_server(|_| {}).await;
+    let health = send(server.address, "GET", "/healthz", &[], b"").await;
+    assert_eq!(health.status, 200);
+    let body = health.json();
+
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/SERVER.md"))
+        .expect("read docs/SERVER.md");
+    let example = doc
+        .split("`/healthz` returns `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("docs/SERVER.md shows the /healthz body");
+    let documented: serde_json::Value = serde_json::from_str(example).expect("documented JSON");
+
+    let keys = |value: &serde_json::Value| {
+        let mut names: Vec<String> = value
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    assert_eq!(keys(&body), keys(&documented), "{body} vs {documented}");
+    assert_eq!(body["status"], documented["status"]);
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
