@@ -151,6 +151,19 @@ pub async fn register(
                 )
                 .map_err(DbError::from)?;
             if consumed != 1 {
+                // A live code issued for another NIP gets its own error, so the ASN checks
+                // the NIP typed rather than asking for a new code.
+                let for_other_nip: bool = transaction
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM enrollment_codes WHERE code_hash = ?1
+                         AND nip <> ?2 AND used_at_ms IS NULL AND expires_at_ms > ?3)",
+                        params![code_hash, nip_text, now],
+                        |row| row.get(0),
+                    )
+                    .map_err(DbError::from)?;
+                if for_other_nip {
+                    return Err(ApiError::enrollment_code_other_nip());
+                }
                 return Err(ApiError::enrollment_code_invalid());
             }
             let inserted = transaction.execute(

@@ -200,6 +200,15 @@ impl ApiError {
         }
     }
 
+    /// The code is live but was issued for another NIP. The text never echoes either NIP.
+    pub fn enrollment_code_other_nip() -> Self {
+        let id = "api.enrollment_code_other_nip";
+        ApiError::Forbidden {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
     pub fn device_key_in_use() -> Self {
         let id = "api.device_key_in_use";
         ApiError::Conflict {

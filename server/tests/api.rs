@@ -47,6 +47,14 @@ async fn registration_rejects_bad_codes() {
     )
     .await;
     assert_eq!(other_nip.status, 403, "a code works only for its own ASN");
+    assert_eq!(other_nip.error_id(), "api.enrollment_code_other_nip");
+    let other_text = other_nip.text();
+    assert!(other_text.contains("another NIP"), "{other_text}");
+    assert!(!other_text.contains(&nip), "the code's NIP is not echoed");
+    assert!(
+        !other_text.contains(&nip_with_serial(2)),
+        "the typed NIP is not echoed"
+    );
 
     register_phone(server.address, &nip, &code).await;
     let used = register_request(server.address, &nip, &code, &new_key(), random_uuid()).await;

@@ -133,4 +133,9 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "alasan paling panjang 1000 karakter",
         en_text: "a reason of at most 1000 characters",
     },
+    Message {
+        id: "api.enrollment_code_other_nip",
+        id_text: "Kode pendaftaran ini dibuat untuk NIP lain. Periksa NIP yang Anda isi, atau minta kode untuk NIP Anda kepada admin OPD.",
+        en_text: "This enrollment code was issued for another NIP. Check the NIP you entered, or ask the OPD admin for a code for your NIP.",
+    },
 ];
