@@ -35,8 +35,7 @@ enum Command {
     /// codes and the check-in list.
     Admin(admin::AdminArgs),
     /// Simulate a phone: its data folder, device key and offline store.
-    #[command(subcommand)]
-    Device(device::DeviceCommand),
+    Device(device::DeviceArgs),
     /// Check GPS fixes against office geofences.
     Geofence(geofence::GeofenceArgs),
     /// Run the face pipeline on photos: inspect one, compare two, or evaluate a labelled set.
@@ -59,7 +58,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Admin(args) => admin::run(args),
-        Command::Device(command) => device::run(command),
+        Command::Device(args) => device::run(args),
         Command::Geofence(args) => geofence::run(args),
         Command::Face(args) => face::run(args),
         Command::Messages(args) => messages::run(args),

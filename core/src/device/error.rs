@@ -56,6 +56,9 @@ pub enum DeviceError {
         message_id: String,
         detail: String,
     },
+    /// The key vault does not open this phone's store: a wrong passphrase or key file.
+    #[error("{detail}")]
+    WrongVault { detail: String },
     /// The store file cannot be read or written.
     #[error("storage failed: {detail}")]
     Storage { detail: String },
@@ -83,6 +86,7 @@ impl DeviceError {
             DeviceError::NoPlaces => "geofence.no_places",
             DeviceError::ConfigRejected { .. } => "device.config_rejected",
             DeviceError::PlanRejected { message_id, .. } => message_id,
+            DeviceError::WrongVault { .. } => "device.wrong_vault",
             DeviceError::Storage { .. } => "device.storage",
             DeviceError::ModelsUnavailable { .. } => "device.models_unavailable",
             DeviceError::Internal { .. } => "common.internal_error",
@@ -100,6 +104,7 @@ impl From<StoreError> for DeviceError {
         let detail = error.to_string();
         let mapped = match error {
             StoreError::NoDevice => DeviceError::NotInitialised { detail },
+            StoreError::WrongVault { .. } => DeviceError::WrongVault { detail },
             StoreError::Config(_) | StoreError::NoServerKey => {
                 DeviceError::ConfigRejected { detail }
             }
@@ -244,6 +249,9 @@ mod test {
             DeviceError::NoConfig,
             DeviceError::NoPlaces,
             DeviceError::ConfigRejected {
+                detail: String::new(),
+            },
+            DeviceError::WrongVault {
                 detail: String::new(),
             },
             DeviceError::Storage {
