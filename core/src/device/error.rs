@@ -150,6 +150,7 @@ impl From<FaceError> for DeviceError {
             FaceError::EnrollmentPhotoCount { .. }
             | FaceError::EnrollmentPhotoRejected { .. }
             | FaceError::EnrollmentInconsistent { .. }
+            | FaceError::EnrollmentDuplicate { .. }
             | FaceError::ReferenceRejected { .. } => DeviceError::EnrollmentRejected { detail },
             FaceError::TemplateCorrupt { .. } | FaceError::TemplateModelMismatch { .. } => {
                 DeviceError::TemplateUnusable { detail }
