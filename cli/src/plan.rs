@@ -121,6 +121,9 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
             };
             bail!("{text}");
         }
+        Err(StoreError::OtherNip) => {
+            bail!("{}", messages::format("plan.other_nip", locale, &[]))
+        }
         Err(error) => return Err(error.into()),
     };
     print_revision(&saved, args.json)

@@ -105,6 +105,10 @@ impl From<StoreError> for DeviceError {
         let mapped = match error {
             StoreError::NoDevice => DeviceError::NotInitialised { detail },
             StoreError::WrongVault { .. } => DeviceError::WrongVault { detail },
+            StoreError::OtherNip => DeviceError::PlanRejected {
+                message_id: "plan.other_nip".to_string(),
+                detail,
+            },
             StoreError::Config(_) | StoreError::NoServerKey => {
                 DeviceError::ConfigRejected { detail }
             }

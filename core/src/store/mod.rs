@@ -51,6 +51,11 @@ pub enum StoreError {
         "wrong passphrase or key file: the vault does not open the device key of store {path}; nothing was changed"
     )]
     WrongVault { path: String },
+    /// A plan for a NIP other than the one registered on the phone.
+    #[error(
+        "the plan's NIP is not the NIP registered on this phone; a phone keeps plans only for its own ASN"
+    )]
+    OtherNip,
     /// No device identity yet.
     #[error("the device is not initialised; run `siperlu device init` (or the app's setup) first")]
     NoDevice,
