@@ -22,9 +22,13 @@ pub enum DeviceError {
     /// No NIP is registered on the phone.
     #[error("no NIP is registered on this phone; set it before enrolling the face")]
     NoNip,
-    /// A NIP that is not 18 digits.
+    /// A NIP that is not 18 digits or not plausible (birth date, appointment, gender, serial).
     #[error("invalid NIP: {detail}")]
-    InvalidNip { detail: String },
+    InvalidNip {
+        /// Catalog id of the broken rule: `nip.wrong_length`, `nip.birth_date`, ...
+        message_id: String,
+        detail: String,
+    },
     /// No face template is enrolled for the registered NIP.
     #[error("no face template is enrolled for the registered NIP; enroll the face first")]
     NoTemplate,
@@ -76,7 +80,7 @@ impl DeviceError {
         match self {
             DeviceError::NotInitialised { .. } => "device.not_initialised",
             DeviceError::NoNip => "device.no_nip",
-            DeviceError::InvalidNip { .. } => "device.invalid_nip",
+            DeviceError::InvalidNip { message_id, .. } => message_id,
             DeviceError::NoTemplate => "device.no_template",
             DeviceError::TemplateUnusable { .. } => "device.template_unusable",
             DeviceError::EnrollmentRejected { .. } => "device.enrollment_rejected",
@@ -236,6 +240,7 @@ mod test {
             },
             DeviceError::NoNip,
             DeviceError::InvalidNip {
+                message_id: "nip.appointment".to_string(),
                 detail: String::new(),
             },
             DeviceError::NoTemplate,
