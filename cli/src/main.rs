@@ -49,7 +49,28 @@ enum Command {
     Server(server::ServerArgs),
 }
 
+/// Restores the default SIGPIPE action, which Rust's runtime sets to "ignore". Then
+/// `siperlu messages | head` ends quietly when `head` closes the pipe, as other Unix tools
+/// do, instead of panicking in `println!` on the broken pipe.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    // SAFETY: `signal` from the C library with the default action has no preconditions; it
+    // runs before any other thread exists.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}
+
 fn main() -> std::process::ExitCode {
+    restore_default_sigpipe();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("SIPERLU_LOG"))
         .with_writer(std::io::stderr)

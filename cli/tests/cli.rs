@@ -208,3 +208,41 @@ fn face_help_lists_json_fields() {
         );
     }
 }
+
+/// Runs siperlu with its stdout on a pipe whose reading end is already closed, as when
+/// `| head` has exited, and checks that it ends quietly rather than panicking.
+#[cfg(unix)]
+fn assert_quiet_on_closed_stdout(arguments: &[&str]) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let output = siperlu()
+        .args(arguments)
+        .stdout(writer)
+        .output()
+        .expect("siperlu runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{arguments:?}: {stderr}");
+    assert!(
+        output.status.success() || output.status.signal() == Some(13),
+        "{arguments:?} should end quietly (SIGPIPE), got {:?}: {stderr}",
+        output.status
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly() {
+    assert_quiet_on_closed_stdout(&["messages"]);
+
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu()
+        .args(["device", "init", "--data-dir", data_dir])
+        .output()
+        .expect("siperlu runs");
+    assert!(init.status.success());
+    assert_quiet_on_closed_stdout(&["device", "records", "--data-dir", data_dir, "--json"]);
+}
