@@ -71,9 +71,11 @@ fn restore_default_sigpipe() {}
 
 fn main() -> std::process::ExitCode {
     restore_default_sigpipe();
+    // Colour codes only for a terminal: a redirected log is read in files and by tools.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("SIPERLU_LOG"))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let cli = Cli::parse();

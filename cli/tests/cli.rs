@@ -246,3 +246,25 @@ fn closed_stdout_ends_quietly() {
     assert!(init.status.success());
     assert_quiet_on_closed_stdout(&["device", "records", "--data-dir", data_dir, "--json"]);
 }
+
+#[test]
+fn redirected_logs_have_no_colour_codes() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let output = siperlu()
+        .args(["device", "init", "--data-dir"])
+        .arg(&data_dir)
+        .env("SIPERLU_LOG", "info")
+        .output()
+        .expect("siperlu runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("device identity created"),
+        "the info log is written: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI escape in a redirected log: {stderr:?}"
+    );
+}
