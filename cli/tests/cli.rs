@@ -268,3 +268,34 @@ fn redirected_logs_have_no_colour_codes() {
         "ANSI escape in a redirected log: {stderr:?}"
     );
 }
+
+#[test]
+fn device_error_is_printed_once() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let init = siperlu()
+        .args(["device", "init", "--data-dir"])
+        .arg(&data_dir)
+        .output()
+        .expect("siperlu runs");
+    assert!(init.status.success());
+    // A damaged store is a storage error of the device API.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(data_dir.join(format!("siperlu.db{suffix}")));
+    }
+    std::fs::write(data_dir.join("siperlu.db"), vec![0x5a; 8192]).expect("garbage written");
+
+    let output = siperlu()
+        .args(["device", "config", "show", "--data-dir"])
+        .arg(&data_dir)
+        .env_remove("SIPERLU_LOG")
+        .output()
+        .expect("siperlu runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("siperlu: error:"), "{stderr}");
+    assert!(
+        !stderr.contains("device call failed"),
+        "the error is logged besides being printed: {stderr}"
+    );
+}

@@ -214,15 +214,18 @@ impl From<GeofenceError> for DeviceError {
 }
 
 /// Logs errors that point at a broken phone or app rather than at the ASN's input.
+///
+/// Every one is also returned to the caller, which shows or reports it, so the log stays below
+/// error level: at error level a CLI printed each failure twice.
 fn log_error(error: &DeviceError) {
     match error {
         DeviceError::Storage { .. }
         | DeviceError::ModelsUnavailable { .. }
         | DeviceError::Internal { .. } => {
-            tracing::error!(message_id = error.message_id(), %error, "device call failed")
+            tracing::warn!(message_id = error.message_id(), %error, "device call failed")
         }
         DeviceError::ConfigRejected { .. } | DeviceError::TemplateUnusable { .. } => {
-            tracing::warn!(message_id = error.message_id(), %error, "device call failed")
+            tracing::info!(message_id = error.message_id(), %error, "device call failed")
         }
         _ => {}
     }
