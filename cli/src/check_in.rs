@@ -30,8 +30,8 @@ pub struct EnrollArgs {
     #[arg(long = "photo", required = true)]
     photos: Vec<PathBuf>,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {template_id, photo_count, model_id}.
     #[arg(long)]
     json: bool,
@@ -76,8 +76,8 @@ pub struct CheckInArgs {
     #[arg(long, value_enum, default_value = "in")]
     kind: KindArg,
     /// Language of the text output: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print the outcome as JSON (fields below).
     #[arg(long)]
     json: bool,
@@ -120,7 +120,7 @@ fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let device = open_device(&args.data_dir)?;
     if let Some(nip) = &args.nip {
         let registered = device.registration().map_err(|e| localized(e, locale))?;
@@ -155,7 +155,7 @@ pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
 }
 
 pub fn check_in(args: CheckInArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let fix = Fix::from_degrees(
         args.lat,
         args.lon,

@@ -49,6 +49,24 @@ enum Command {
     Server(server::ServerArgs),
 }
 
+/// Parses `--locale`: `id` (Bahasa Indonesia) or `en`, with an optional region such as
+/// `id-ID` or `en-US`. Unlike [`Locale::from_tag`], which the app uses for the phone's
+/// language and which falls back to Indonesian, an unknown value is an error here: a typo on
+/// the command line should not silently switch the language.
+pub fn parse_locale(text: &str) -> Result<siperlu_core::messages::Locale, String> {
+    let language = text
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match language.as_str() {
+        "id" | "en" => Ok(siperlu_core::messages::Locale::from_tag(&language)),
+        _ => Err(format!(
+            "unknown locale {text:?}; use `id` (Bahasa Indonesia) or `en` (English)"
+        )),
+    }
+}
+
 /// Restores the default SIGPIPE action, which Rust's runtime sets to "ignore". Then
 /// `siperlu messages | head` ends quietly when `head` closes the pipe, as other Unix tools
 /// do, instead of panicking in `println!` on the broken pipe.

@@ -46,8 +46,8 @@ pub struct SetArgs {
     #[arg(long = "item", required = true)]
     items: Vec<String>,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print the saved revision as JSON.
     #[arg(long)]
     json: bool,
@@ -81,7 +81,7 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
 }
 
 fn set(args: SetArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let items = args
         .items
         .iter()

@@ -22,8 +22,8 @@ pub struct RegisterArgs {
     #[arg(long)]
     code: String,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {device_id, server_key_id, config_issued_at_ms, places}.
     #[arg(long)]
     json: bool,
@@ -41,8 +41,8 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 5)]
     max_attempts: u32,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {accepted, duplicates, rejected: [{record_id, reason_id}], batches_sent,
     /// plans_pushed, plans_refused, retries, anchor_uncertainty_ms, config_issued_at_ms}.
     #[arg(long)]
@@ -64,7 +64,7 @@ fn localized(error: SyncError, locale: Locale) -> anyhow::Error {
 }
 
 pub fn register(args: RegisterArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let client = client(&args.data_dir, &args.server, SyncOptions::default())?;
     let registered = client
         .register(&args.code)
@@ -109,7 +109,7 @@ fn refused_plan_lines(refused: &[String], locale: Locale) -> Vec<String> {
 }
 
 pub fn sync(args: SyncArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let options = SyncOptions {
         max_attempts: args.max_attempts,
         ..SyncOptions::default()

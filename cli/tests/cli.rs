@@ -299,3 +299,48 @@ fn device_error_is_printed_once() {
         "the error is logged besides being printed: {stderr}"
     );
 }
+
+#[test]
+fn unknown_locale_is_rejected() {
+    let output = siperlu()
+        .args(["messages", "--locale", "xx"])
+        .output()
+        .expect("siperlu runs");
+    assert!(
+        !output.status.success(),
+        "--locale xx must not fall back silently"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown locale \"xx\""), "{stderr}");
+    assert!(
+        stderr.contains("`id`") && stderr.contains("`en`"),
+        "{stderr}"
+    );
+
+    let english = siperlu()
+        .args(["messages", "--locale", "en-US", "--id", "device.no_config"])
+        .output()
+        .expect("siperlu runs");
+    assert!(english.status.success());
+    assert!(String::from_utf8_lossy(&english.stdout).contains("office configuration"));
+}
+
+#[test]
+fn policy_file_with_a_typo_is_rejected() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let policy = folder.path().join("policy.json");
+    std::fs::write(&policy, r#"{"match_treshold": 0.99}"#).expect("policy written");
+    let output = siperlu()
+        .args(["face", "--policy"])
+        .arg(&policy)
+        .args(["inspect", "missing.jpg"])
+        .output()
+        .expect("siperlu runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown fields match_treshold"), "{stderr}");
+    assert!(
+        stderr.contains("match_threshold"),
+        "the known fields are listed: {stderr}"
+    );
+}
