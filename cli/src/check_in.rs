@@ -110,9 +110,30 @@ pub fn open_device(data_dir: &Path) -> anyhow::Result<Device> {
         .map_err(|error| localized(error, Locale::En))
 }
 
-/// Turns a device error into an error whose first line is the catalog text in `locale`.
+/// Turns a device error into an error whose first line is the catalog text in `locale`,
+/// followed by what to run in the simulator when the phone's set-up is incomplete.
 pub fn localized(error: DeviceError, locale: Locale) -> anyhow::Error {
-    anyhow::anyhow!("{} ({error})", error.message(locale))
+    match simulator_hint(&error) {
+        Some(hint) => anyhow::anyhow!("{} ({error})\n{hint}", error.message(locale)),
+        None => anyhow::anyhow!("{} ({error})", error.message(locale)),
+    }
+}
+
+/// The CLI step that fixes a missing piece of set-up. The catalog texts speak of the app's
+/// screens, which the simulator does not have.
+fn simulator_hint(error: &DeviceError) -> Option<&'static str> {
+    match error {
+        DeviceError::NoNip => Some(
+            "hint: give the NIP with `siperlu device enroll --nip NIP ...` (or `device config import --nip NIP`)",
+        ),
+        DeviceError::NoConfig => Some(
+            "hint: store a configuration with `siperlu device config import --offices FILE` (simulator) or `siperlu device register --server URL --code CODE`",
+        ),
+        DeviceError::NoTemplate => {
+            Some("hint: enroll the face with `siperlu device enroll --photo A --photo B --photo C`")
+        }
+        _ => None,
+    }
 }
 
 fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {

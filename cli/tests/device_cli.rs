@@ -270,6 +270,49 @@ fn check_in_without_setup_fails() {
         "{}",
         text(&output)
     );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("device enroll --nip"),
+        "the simulator names the option that sets the NIP: {}",
+        text(&output)
+    );
+    assert_eq!(record_count(&data_dir), 0);
+
+    // Enrolled, but no configuration yet: name the commands that store one.
+    succeed(&[
+        "device",
+        "enroll",
+        "--data-dir",
+        &data_dir,
+        "--nip",
+        "198503152010011002",
+        "--photo",
+        &photo("obama.jpg"),
+        "--photo",
+        &photo("obama2.jpg"),
+        "--photo",
+        &photo("obama3.jpg"),
+    ]);
+    let output = siperlu(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.1477",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "8",
+    ]);
+    assert!(!output.status.success(), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("device config import") && stderr.contains("device register"),
+        "{}",
+        text(&output)
+    );
     assert_eq!(record_count(&data_dir), 0);
 }
 
