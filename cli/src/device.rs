@@ -86,6 +86,9 @@ pub struct RecordsArgs {
     #[arg(long)]
     data_dir: PathBuf,
     /// Print a JSON array of {sequence, state, reject_reason, record} instead of text lines.
+    /// A text line is: sequence, record id, kind, trusted time, local outcome (accepted,
+    /// flagged or rejected), face=match|no_match, fence=inside|outside|uncertain and
+    /// sync=pending|sent|acknowledged|rejected.
     #[arg(long)]
     json: bool,
 }
@@ -236,12 +239,26 @@ fn records(args: RecordsArgs) -> anyhow::Result<()> {
         let time = siperlu_core::time::utc_from_ms(record.trusted_time_ms)
             .map(|time| time.to_rfc3339())
             .unwrap_or_else(|_| record.trusted_time_ms.to_string());
+        // The local outcome (what the check-in screen showed, with the face and fence verdicts
+        // behind it) and the upload state are separate facts: a rejected attempt is still
+        // uploaded, so the server sees every attempt.
+        let status = siperlu_core::device::classify(
+            &record.reasons,
+            record.face.matched,
+            record.geofence.code,
+        );
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\tface={}\tfence={}\tsync={}",
             row.sequence,
             record.record_id,
             record.kind.name(),
             time,
+            status.name(),
+            if record.face.matched {
+                "match"
+            } else {
+                "no_match"
+            },
             record.geofence.code.name(),
             row.state
         );

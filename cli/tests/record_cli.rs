@@ -33,6 +33,11 @@ fn text(output: &Output) -> String {
 }
 
 fn append_one_record(data_dir: &Path) {
+    append_record(data_dir, true);
+}
+
+/// Appends one check-out record inside the fence, whose face matched or not.
+fn append_record(data_dir: &Path, face_matched: bool) {
     let vault: Arc<dyn KeyVault> =
         Arc::new(SoftwareVault::open_key_file(&data_dir.join("vault.key")).expect("key file"));
     let mut store = Store::open(&data_dir.join("siperlu.db"), vault).expect("store opens");
@@ -63,7 +68,7 @@ fn append_one_record(data_dir: &Path) {
             distance_mm: 4_000,
         },
         face: RecordFace {
-            matched: true,
+            matched: face_matched,
             score_milli: 790,
             liveness_milli: 960,
             active_liveness: ActiveLiveness::Passed,
@@ -373,4 +378,25 @@ fn wrong_passphrase_is_refused_and_passphrase_env_is_read_everywhere() {
     with_variable.extend(["--passphrase-env", "MY_PASS"]);
     let imported = run(&with_variable, "MY_PASS", passphrase);
     assert!(imported.status.success(), "{}", text(&imported));
+}
+
+#[test]
+fn records_text_shows_local_outcome_and_sync_state() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir_text = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu(&["device", "init", "--data-dir", data_dir_text]);
+    assert!(init.status.success(), "{}", text(&init));
+    append_record(&data_dir, false);
+
+    let records = siperlu(&["device", "records", "--data-dir", data_dir_text]);
+    assert!(records.status.success(), "{}", text(&records));
+    let line = String::from_utf8_lossy(&records.stdout).trim().to_string();
+    let columns: Vec<&str> = line.split('\t').collect();
+    // A face that did not match is a rejected attempt, even inside the fence and unsent.
+    assert_eq!(
+        columns[4..],
+        ["rejected", "face=no_match", "fence=inside", "sync=pending"],
+        "{line}"
+    );
 }
