@@ -89,7 +89,8 @@ identity are skipped. Every pair of photos with a single detected face is scored
 
 JSON fields (--json):
   photos                       labelled photos listed
-  unreadable                   {file: error} for photos that are not a readable JPEG or PNG;
+  unreadable                   {file: error} for photos that are missing, cannot be read, or
+                               are not a JPEG or PNG;
                                they are left out of every other field
   detection_rate               fraction of the readable photos with exactly one comparable
                                face (0..1)
@@ -446,7 +447,15 @@ fn evaluate(
     let mut yaw_deg = Vec::new();
 
     for (file, identity) in &rows {
-        let bytes = read_photo(&dir.join(file))?;
+        // A missing or unreadable file is listed like an undecodable one; one bad row should
+        // not end an evaluation over hundreds of photos.
+        let bytes = match std::fs::read(dir.join(file)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                unreadable.insert(file.clone(), format!("cannot read the file: {error}"));
+                continue;
+            }
+        };
         let (analysis, template) = match engine.template_from_photo(&bytes, policy) {
             Ok(result) => result,
             Err(error) => {

@@ -164,7 +164,7 @@ fn face_eval_reports_rates() {
     let root = siperlu_core::assets::test_photo("face_recognition");
     std::fs::write(
         &labels,
-        "file,identity\nobama.jpg,obama\nobama2.jpg,obama\nobama3.jpg,obama\nbiden.jpg,biden\n",
+        "file,identity\nobama.jpg,obama\nobama2.jpg,obama\nobama3.jpg,obama\nbiden.jpg,biden\nmissing.jpg,biden\n",
     )
     .expect("write labels");
     let output = run_json(&[
@@ -176,6 +176,12 @@ fn face_eval_reports_rates() {
         "--json",
     ]);
     assert_eq!(output["detection_rate"], serde_json::json!(1.0));
+    assert!(
+        output["unreadable"]["missing.jpg"]
+            .as_str()
+            .is_some_and(|error| error.contains("cannot read the file")),
+        "a missing photo is listed, not fatal: {output}"
+    );
     assert_eq!(output["genuine"]["count"], serde_json::json!(3));
     assert_eq!(output["impostor"]["count"], serde_json::json!(3));
     assert_eq!(output["false_accept_rate"], serde_json::json!(0.0));
