@@ -239,6 +239,16 @@ fn outcome_json(outcome: &CheckInOutcome) -> serde_json::Value {
     })
 }
 
+/// Formats a length in metres with one decimal, with a decimal comma in Bahasa Indonesia
+/// ("121,2"). Coordinates keep the decimal point: "-5,1477, 119,4327" would not parse by eye.
+fn decimal(value: f64, locale: Locale) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::Id => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
 fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
     println!("{}", outcome.headline.text(locale));
     for reason in &outcome.reasons {
@@ -251,7 +261,7 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ("day", &outcome.attendance_day.to_string()),
             ("zone", outcome.zone.abbreviation()),
             ("office", &outcome.office_name),
-            ("distance_m", &format!("{:.1}", outcome.distance_m)),
+            ("distance_m", &decimal(outcome.distance_m, locale)),
             (
                 "lat",
                 &format!("{:.7}", f64::from(outcome.latitude_e7) / 1e7),
@@ -262,7 +272,7 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ),
             (
                 "accuracy_m",
-                &format!("{:.1}", f64::from(outcome.accuracy_mm) / 1000.0),
+                &decimal(f64::from(outcome.accuracy_mm) / 1000.0, locale),
             ),
             ("sequence", &outcome.sequence.to_string()),
             ("record_id", &outcome.record_id.to_string()),

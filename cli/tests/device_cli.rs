@@ -243,6 +243,10 @@ fn check_in_text_is_indonesian() {
     assert!(stdout.starts_with("Presensi diterima\n"), "{stdout}");
     assert!(stdout.contains("Hari presensi "), "{stdout}");
     assert!(stdout.contains("BKPSDM Kota Makassar"), "{stdout}");
+    assert!(
+        stdout.contains("(akurasi 8,0 m)"),
+        "Indonesian text uses a decimal comma: {stdout}"
+    );
 }
 
 #[test]
