@@ -32,7 +32,7 @@ static PASSPHRASE_VARIABLE: std::sync::OnceLock<String> = std::sync::OnceLock::n
 #[derive(Args)]
 #[command(after_help = DEVICE_ENV_HELP)]
 pub struct DeviceArgs {
-    /// Environment variable that holds the vault passphrase (default SIPERLU_VAULT_PASSPHRASE).
+    /// Environment variable that contains the vault passphrase (default SIPERLU_VAULT_PASSPHRASE).
     /// With `init`, it makes a passphrase vault (PBKDF2-HMAC-SHA256, 600,000 iterations)
     /// instead of a random key file; later commands read the passphrase from it.
     #[arg(long, global = true, value_name = "NAME")]

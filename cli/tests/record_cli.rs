@@ -299,7 +299,7 @@ fn passphrase_vault_checks_passphrase() {
 }
 
 #[test]
-fn wrong_passphrase_is_refused_and_passphrase_env_is_read_everywhere() {
+fn passphrase_env_everywhere_wrong_refused() {
     let folder = tempfile::tempdir().expect("temp dir");
     let data_dir = folder.path().join("phone");
     let data_dir = data_dir.to_str().expect("UTF-8 path");

@@ -222,9 +222,9 @@ impl FaceEngine {
             });
         }
 
-        // NOTE: only identical bytes count as a duplicate. The same image re-encoded (obama2.jpg
-        // as 32bit.png, cosine above 0.99 where distinct photos of one person stay below 0.97)
-        // passes; the workspace tests in tests/tests enroll that pair.
+        // NOTE: only identical bytes count as a duplicate, so the same image re-encoded passes
+        // (32bit.png is obama2.jpg as PNG). Comparing embeddings would catch it, but the
+        // workspace tests in tests/tests still enroll that pair.
         for second in 1..photos.len() {
             if let Some(first) = (0..second).find(|&first| photos[first] == photos[second]) {
                 return Err(FaceError::EnrollmentDuplicate { first, second });

@@ -546,7 +546,7 @@ mod test {
     }
 
     #[test]
-    fn wrong_vault_is_refused_at_open_and_writes_nothing() {
+    fn open_rejects_wrong_vault() {
         let folder = tempfile::tempdir().expect("temp dir");
         let path = folder.path().join("siperlu.db");
         let right: Arc<dyn KeyVault> = Arc::new(SoftwareVault::from_key(&[4; 32]));
