@@ -27,6 +27,9 @@ pub enum DeviceError {
     InvalidNip {
         /// Catalog id of the broken rule: `nip.wrong_length`, `nip.birth_date`, ...
         message_id: String,
+        /// The NIP as entered, shown back to the ASN who typed it. Personal data: the error
+        /// is never logged.
+        value: String,
         detail: String,
     },
     /// No face template is enrolled for the registered NIP.
@@ -99,7 +102,12 @@ impl DeviceError {
 
     /// Returns the text for the ASN in `locale`.
     pub fn message(&self, locale: Locale) -> String {
-        messages::format(self.message_id(), locale, &[])
+        match self {
+            DeviceError::InvalidNip { value, .. } => {
+                messages::format(self.message_id(), locale, &[("value", value)])
+            }
+            _ => messages::format(self.message_id(), locale, &[]),
+        }
     }
 }
 
@@ -244,6 +252,7 @@ mod test {
             DeviceError::NoNip,
             DeviceError::InvalidNip {
                 message_id: "nip.appointment".to_string(),
+                value: String::new(),
                 detail: String::new(),
             },
             DeviceError::NoTemplate,

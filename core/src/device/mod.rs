@@ -154,6 +154,7 @@ impl Device {
             .unwrap_or_default();
         let nip = crate::nip::parse_nip(nip, today).map_err(|error| DeviceError::InvalidNip {
             message_id: error.message_id().to_string(),
+            value: nip.to_string(),
             detail: error.to_string(),
         })?;
         let nip = nip.as_str();
