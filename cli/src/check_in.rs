@@ -30,8 +30,8 @@ pub struct EnrollArgs {
     #[arg(long = "photo", required = true)]
     photos: Vec<PathBuf>,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {template_id, photo_count, model_id}.
     #[arg(long)]
     json: bool,
@@ -76,8 +76,8 @@ pub struct CheckInArgs {
     #[arg(long, value_enum, default_value = "in")]
     kind: KindArg,
     /// Language of the text output: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print the outcome as JSON (fields below).
     #[arg(long)]
     json: bool,
@@ -110,9 +110,30 @@ pub fn open_device(data_dir: &Path) -> anyhow::Result<Device> {
         .map_err(|error| localized(error, Locale::En))
 }
 
-/// Turns a device error into an error whose first line is the catalog text in `locale`.
+/// Turns a device error into an error whose first line is the catalog text in `locale`,
+/// followed by what to run in the simulator when the phone's set-up is incomplete.
 pub fn localized(error: DeviceError, locale: Locale) -> anyhow::Error {
-    anyhow::anyhow!("{} ({error})", error.message(locale))
+    match simulator_hint(&error) {
+        Some(hint) => anyhow::anyhow!("{} ({error})\n{hint}", error.message(locale)),
+        None => anyhow::anyhow!("{} ({error})", error.message(locale)),
+    }
+}
+
+/// The CLI step that fixes a missing piece of set-up. The catalog texts speak of the app's
+/// screens, which the simulator does not have.
+fn simulator_hint(error: &DeviceError) -> Option<&'static str> {
+    match error {
+        DeviceError::NoNip => Some(
+            "hint: give the NIP with `siperlu device enroll --nip NIP ...` (or `device config import --nip NIP`)",
+        ),
+        DeviceError::NoConfig => Some(
+            "hint: store a configuration with `siperlu device config import --offices FILE` (simulator) or `siperlu device register --server URL --code CODE`",
+        ),
+        DeviceError::NoTemplate => {
+            Some("hint: enroll the face with `siperlu device enroll --photo A --photo B --photo C`")
+        }
+        _ => None,
+    }
 }
 
 fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -120,7 +141,7 @@ fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let device = open_device(&args.data_dir)?;
     if let Some(nip) = &args.nip {
         let registered = device.registration().map_err(|e| localized(e, locale))?;
@@ -155,7 +176,7 @@ pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
 }
 
 pub fn check_in(args: CheckInArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let fix = Fix::from_degrees(
         args.lat,
         args.lon,
@@ -218,6 +239,16 @@ fn outcome_json(outcome: &CheckInOutcome) -> serde_json::Value {
     })
 }
 
+/// Formats a length in metres with one decimal, with a decimal comma in Bahasa Indonesia
+/// ("121,2"). Coordinates keep the decimal point: "-5,1477, 119,4327" would not parse by eye.
+fn decimal(value: f64, locale: Locale) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::Id => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
 fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
     println!("{}", outcome.headline.text(locale));
     for reason in &outcome.reasons {
@@ -230,7 +261,7 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ("day", &outcome.attendance_day.to_string()),
             ("zone", outcome.zone.abbreviation()),
             ("office", &outcome.office_name),
-            ("distance_m", &format!("{:.1}", outcome.distance_m)),
+            ("distance_m", &decimal(outcome.distance_m, locale)),
             (
                 "lat",
                 &format!("{:.7}", f64::from(outcome.latitude_e7) / 1e7),
@@ -241,7 +272,7 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ),
             (
                 "accuracy_m",
-                &format!("{:.1}", f64::from(outcome.accuracy_mm) / 1000.0),
+                &decimal(f64::from(outcome.accuracy_mm) / 1000.0, locale),
             ),
             ("sequence", &outcome.sequence.to_string()),
             ("record_id", &outcome.record_id.to_string()),

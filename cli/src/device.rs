@@ -2,8 +2,9 @@
 //!
 //! The folder contains `siperlu.db` (the store) and the software key vault: `vault.key` (32 random
 //! bytes) by default, or `vault.params` (PBKDF2 salt and iterations) when the device was
-//! initialised with `--passphrase-env`, in which case the passphrase is read from that
-//! environment variable at each run. `device config import` adds `simulator-server.pk8`, the
+//! initialised with `--passphrase-env`. A passphrase vault reads its passphrase at each run from
+//! `SIPERLU_VAULT_PASSPHRASE`, or from the variable that `--passphrase-env NAME` names; every
+//! `device` subcommand takes that option. `device config import` adds `simulator-server.pk8`, the
 //! simulator's stand-in for the server signing key.
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,26 @@ pub const KEY_FILE: &str = "vault.key";
 pub const PARAMS_FILE: &str = "vault.params";
 /// Environment variable holding the passphrase of a passphrase vault.
 pub const PASSPHRASE_ENV: &str = "SIPERLU_VAULT_PASSPHRASE";
+
+/// Name of the passphrase variable for this run; set once by [`run`] before any vault opens.
+static PASSPHRASE_VARIABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+#[derive(Args)]
+#[command(after_help = DEVICE_ENV_HELP)]
+pub struct DeviceArgs {
+    /// Environment variable that contains the vault passphrase (default SIPERLU_VAULT_PASSPHRASE).
+    /// With `init`, it makes a passphrase vault (PBKDF2-HMAC-SHA256, 600,000 iterations)
+    /// instead of a random key file; later commands read the passphrase from it.
+    #[arg(long, global = true, value_name = "NAME")]
+    passphrase_env: Option<String>,
+    #[command(subcommand)]
+    command: DeviceCommand,
+}
+
+const DEVICE_ENV_HELP: &str = "\
+Environment: SIPERLU_VAULT_PASSPHRASE holds the passphrase of a data folder initialised with
+--passphrase-env (give --passphrase-env NAME to read it from another variable). A wrong
+passphrase fails with \"wrong passphrase or key file\" before anything is written.";
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
@@ -54,10 +75,6 @@ pub struct InitArgs {
     /// Data folder of the simulated phone; created if missing.
     #[arg(long)]
     data_dir: PathBuf,
-    /// Derive the vault key from the passphrase in this environment variable (PBKDF2-HMAC-SHA256,
-    /// 600,000 iterations) instead of writing a random key file.
-    #[arg(long)]
-    passphrase_env: Option<String>,
     /// Print the identity as JSON: {device_id, public_key (hex), store, vault}.
     #[arg(long)]
     json: bool,
@@ -69,13 +86,22 @@ pub struct RecordsArgs {
     #[arg(long)]
     data_dir: PathBuf,
     /// Print a JSON array of {sequence, state, reject_reason, record} instead of text lines.
+    /// A text line is: sequence, record id, kind, trusted time, local outcome (accepted,
+    /// flagged or rejected), face=match|no_match, fence=inside|outside|uncertain and
+    /// sync=pending|sent|acknowledged|rejected.
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(command: DeviceCommand) -> anyhow::Result<()> {
-    match command {
-        DeviceCommand::Init(args) => init(args),
+pub fn run(args: DeviceArgs) -> anyhow::Result<()> {
+    let passphrase_env = args.passphrase_env;
+    let _ = PASSPHRASE_VARIABLE.set(
+        passphrase_env
+            .clone()
+            .unwrap_or_else(|| PASSPHRASE_ENV.to_string()),
+    );
+    match args.command {
+        DeviceCommand::Init(args) => init(args, passphrase_env),
         DeviceCommand::Records(args) => records(args),
         DeviceCommand::Plan(command) => crate::plan::run(command),
         DeviceCommand::Enroll(args) => crate::check_in::enroll(args),
@@ -108,8 +134,14 @@ pub fn open_vault(data_dir: &Path) -> anyhow::Result<Arc<dyn KeyVault>> {
     }
     let params_path = data_dir.join(PARAMS_FILE);
     if params_path.is_file() {
-        let passphrase = std::env::var(PASSPHRASE_ENV).with_context(|| {
-            format!("this device uses a passphrase vault; set {PASSPHRASE_ENV} to its passphrase")
+        let variable = PASSPHRASE_VARIABLE
+            .get()
+            .map(String::as_str)
+            .unwrap_or(PASSPHRASE_ENV);
+        let passphrase = std::env::var(variable).with_context(|| {
+            format!(
+                "this device uses a passphrase vault; set {variable} to its passphrase (or name another variable with --passphrase-env)"
+            )
         })?;
         return Ok(Arc::new(SoftwareVault::from_passphrase(
             &passphrase,
@@ -123,7 +155,7 @@ pub fn open_vault(data_dir: &Path) -> anyhow::Result<Arc<dyn KeyVault>> {
     )
 }
 
-fn init(args: InitArgs) -> anyhow::Result<()> {
+fn init(args: InitArgs, passphrase_env: Option<String>) -> anyhow::Result<()> {
     let data_dir = &args.data_dir;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -134,7 +166,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
         );
     }
 
-    let (vault, vault_kind): (Arc<dyn KeyVault>, &str) = match &args.passphrase_env {
+    let (vault, vault_kind): (Arc<dyn KeyVault>, &str) = match &passphrase_env {
         Some(variable) => {
             let passphrase = std::env::var(variable)
                 .with_context(|| format!("environment variable {variable} is not set"))?;
@@ -207,12 +239,26 @@ fn records(args: RecordsArgs) -> anyhow::Result<()> {
         let time = siperlu_core::time::utc_from_ms(record.trusted_time_ms)
             .map(|time| time.to_rfc3339())
             .unwrap_or_else(|_| record.trusted_time_ms.to_string());
+        // The local outcome (what the check-in screen showed, with the face and fence verdicts
+        // behind it) and the upload state are separate facts: a rejected attempt is still
+        // uploaded, so the server sees every attempt.
+        let status = siperlu_core::device::classify(
+            &record.reasons,
+            record.face.matched,
+            record.geofence.code,
+        );
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\tface={}\tfence={}\tsync={}",
             row.sequence,
             record.record_id,
             record.kind.name(),
             time,
+            status.name(),
+            if record.face.matched {
+                "match"
+            } else {
+                "no_match"
+            },
             record.geofence.code.name(),
             row.state
         );

@@ -37,8 +37,8 @@ struct EngineArgs {
     #[arg(long, global = true)]
     threshold: Option<f32>,
     /// Language of the reason texts in plain output: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, global = true, default_value = "id")]
-    locale: String,
+    #[arg(long, global = true, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
 }
 
 #[derive(Subcommand)]
@@ -89,7 +89,8 @@ identity are skipped. Every pair of photos with a single detected face is scored
 
 JSON fields (--json):
   photos                       labelled photos listed
-  unreadable                   {file: error} for photos that are not a readable JPEG or PNG;
+  unreadable                   {file: error} for photos that are missing, cannot be read, or
+                               are not a JPEG or PNG;
                                they are left out of every other field
   detection_rate               fraction of the readable photos with exactly one comparable
                                face (0..1)
@@ -128,7 +129,7 @@ JSON fields (--json):
 
 pub fn run(args: FaceArgs) -> anyhow::Result<()> {
     let policy = load_policy(&args.engine)?;
-    let locale = Locale::from_tag(&args.engine.locale);
+    let locale = args.engine.locale;
     let engine = load_engine(&args.engine)?;
 
     match args.command {
@@ -147,12 +148,25 @@ fn load_policy(args: &EngineArgs) -> anyhow::Result<FacePolicy> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the policy file {}", path.display()))?;
-            serde_json::from_str(&text).with_context(|| {
+            let not_policy = || {
                 format!(
                     "the policy file {} is not valid FacePolicy JSON",
                     path.display()
                 )
-            })?
+            };
+            let value: serde_json::Value = serde_json::from_str(&text).with_context(not_policy)?;
+            // FacePolicy accepts unknown fields, so that a phone keeps working with a newer
+            // server's configuration. In a file typed by hand an unknown field is a typo.
+            let unknown = unknown_policy_fields(&value);
+            if !unknown.is_empty() {
+                bail!(
+                    "the policy file {} has unknown fields {}; the fields are {}",
+                    path.display(),
+                    unknown.join(", "),
+                    policy_fields().join(", ")
+                );
+            }
+            serde_json::from_value(value).with_context(not_policy)?
         }
         None => FacePolicy::default(),
     };
@@ -161,6 +175,27 @@ fn load_policy(args: &EngineArgs) -> anyhow::Result<FacePolicy> {
     }
     policy.validate()?;
     Ok(policy)
+}
+
+/// Names of FacePolicy's fields, as JSON spells them.
+fn policy_fields() -> Vec<String> {
+    match serde_json::to_value(FacePolicy::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Top-level keys of `value` that are not FacePolicy fields.
+fn unknown_policy_fields(value: &serde_json::Value) -> Vec<String> {
+    let known = policy_fields();
+    match value {
+        serde_json::Value::Object(fields) => fields
+            .keys()
+            .filter(|key| !known.contains(key))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn load_engine(args: &EngineArgs) -> anyhow::Result<FaceEngine> {
@@ -412,7 +447,15 @@ fn evaluate(
     let mut yaw_deg = Vec::new();
 
     for (file, identity) in &rows {
-        let bytes = read_photo(&dir.join(file))?;
+        // A missing or unreadable file is listed like an undecodable one; one bad row should
+        // not end an evaluation over hundreds of photos.
+        let bytes = match std::fs::read(dir.join(file)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                unreadable.insert(file.clone(), format!("cannot read the file: {error}"));
+                continue;
+            }
+        };
         let (analysis, template) = match engine.template_from_photo(&bytes, policy) {
             Ok(result) => result,
             Err(error) => {

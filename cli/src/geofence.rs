@@ -55,8 +55,8 @@ struct CheckArgs {
     #[arg(long)]
     date: Option<NaiveDate>,
     /// Language of the messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print a JSON object instead of text lines.
     #[arg(long)]
     json: bool,
@@ -87,7 +87,7 @@ pub fn run(args: GeofenceArgs) -> anyhow::Result<()> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let point = LatLon::new(args.lat, args.lon)?;
 
     let text = std::fs::read_to_string(&args.offices)

@@ -9,15 +9,15 @@ pub struct MessagesArgs {
     #[arg(long)]
     id: Option<String>,
     /// Language of the text: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print a JSON array of {id, id_text, en_text} instead of text lines.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: MessagesArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let selected: Vec<_> = match &args.id {
         Some(id) => {
             let message = messages::lookup(id).ok_or_else(|| {

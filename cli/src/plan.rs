@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
+use siperlu_core::device::DeviceConfig;
 use siperlu_core::messages::{self, Locale};
 use siperlu_core::plan::{self, PlanItem, PlanStatus, SignedPlanRevision, TimeWindow};
-use siperlu_core::store::StoreError;
+use siperlu_core::store::{Store, StoreError};
 use siperlu_core::time::{self, TimePolicy};
 
 use crate::device::{clock_reading, open_device_store};
@@ -32,19 +33,21 @@ pub struct SetArgs {
     /// NIP of the ASN (18 digits).
     #[arg(long)]
     nip: String,
-    /// Office zone: WIB, WITA, WIT or an IANA name such as Asia/Makassar.
-    #[arg(long, default_value = "WIB")]
-    zone: String,
-    /// Local time (HH:MM) after which today's plan can no longer be changed.
-    #[arg(long, default_value = "23:59")]
-    cutoff: String,
+    /// Office zone: WIB, WITA, WIT or an IANA name such as Asia/Makassar [default: the stored
+    /// configuration's home office zone, or WIB before any configuration].
+    #[arg(long)]
+    zone: Option<String>,
+    /// Local time (HH:MM) after which today's plan can no longer be changed [default: the
+    /// stored configuration's cutoff, or 23:59].
+    #[arg(long)]
+    cutoff: Option<String>,
     /// One item as "TITLE|EXPECTED OUTPUT|HH:MM-HH:MM|STATUS|NOTE"; every part after the title
     /// may be empty or left out. STATUS is planned (default), done or not_done. Repeat per item.
     #[arg(long = "item", required = true)]
     items: Vec<String>,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print the saved revision as JSON.
     #[arg(long)]
     json: bool,
@@ -61,9 +64,10 @@ pub struct ShowArgs {
     /// Day as YYYY-MM-DD; today's attendance day in the office zone when left out.
     #[arg(long)]
     day: Option<String>,
-    /// Office zone: WIB, WITA, WIT or an IANA name.
-    #[arg(long, default_value = "WIB")]
-    zone: String,
+    /// Office zone: WIB, WITA, WIT or an IANA name [default: the stored configuration's home
+    /// office zone, or WIB before any configuration].
+    #[arg(long)]
+    zone: Option<String>,
     /// Print the revision as JSON.
     #[arg(long)]
     json: bool,
@@ -77,10 +81,7 @@ pub fn run(command: PlanCommand) -> anyhow::Result<()> {
 }
 
 fn set(args: SetArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
-    let zone = time::parse_office_zone(&args.zone)?;
-    let cutoff = NaiveTime::parse_from_str(&args.cutoff, "%H:%M")
-        .with_context(|| format!("--cutoff {:?} is not HH:MM", args.cutoff))?;
+    let locale = args.locale;
     let items = args
         .items
         .iter()
@@ -98,6 +99,17 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
     }
 
     let mut store = open_device_store(&args.data_dir)?;
+    let config = stored_config(&store)?;
+    let zone = time::parse_office_zone(&plan_zone_name(args.zone.as_deref(), config.as_ref()))?;
+    let cutoff = match &args.cutoff {
+        Some(text) => NaiveTime::parse_from_str(text, "%H:%M")
+            .with_context(|| format!("--cutoff {text:?} is not HH:MM"))?,
+        None => config
+            .as_ref()
+            .map(|config| config.plan_cutoff)
+            .unwrap_or_else(plan::default_cutoff),
+    };
+    let cutoff_text = cutoff.format("%H:%M").to_string();
     // Without an anchor for this boot, trusted time is the wall clock, as for records.
     let anchor = store.latest_time_anchor()?;
     let trusted = time::estimate_trusted_time(
@@ -115,11 +127,14 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
                 Some(id) => messages::format(
                     id,
                     locale,
-                    &[("day", &day.to_string()), ("cutoff", &args.cutoff)],
+                    &[("day", &day.to_string()), ("cutoff", &cutoff_text)],
                 ),
                 None => error.to_string(),
             };
             bail!("{text}");
+        }
+        Err(StoreError::OtherNip) => {
+            bail!("{}", messages::format("plan.other_nip", locale, &[]))
         }
         Err(error) => return Err(error.into()),
     };
@@ -127,8 +142,9 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
-    let zone = time::parse_office_zone(&args.zone)?;
     let store = open_device_store(&args.data_dir)?;
+    let config = stored_config(&store)?;
+    let zone = time::parse_office_zone(&plan_zone_name(args.zone.as_deref(), config.as_ref()))?;
     let day = match &args.day {
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .with_context(|| format!("--day {text:?} is not YYYY-MM-DD"))?,
@@ -147,6 +163,26 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
         bail!("no work plan saved for {day}; save one with `siperlu device plan set`");
     };
     print_revision(&latest, args.json)
+}
+
+/// The configuration stored on the phone, if any.
+fn stored_config(store: &Store) -> anyhow::Result<Option<DeviceConfig>> {
+    let Some(payload) = store.load_config()? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        DeviceConfig::from_json_bytes(&payload).context("the stored configuration is damaged")?,
+    ))
+}
+
+/// Name of the zone plans are dated in: `--zone`, else the configuration's home office zone,
+/// else WIB.
+fn plan_zone_name(option: Option<&str>, config: Option<&DeviceConfig>) -> String {
+    match (option, config) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(config)) => config.home_zone().tz_name().to_string(),
+        (None, None) => "WIB".to_string(),
+    }
 }
 
 /// Parses "TITLE|EXPECTED OUTPUT|HH:MM-HH:MM|STATUS|NOTE".
@@ -247,4 +283,42 @@ fn print_revision(signed: &SignedPlanRevision, json: bool) -> anyhow::Result<()>
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use siperlu_core::device::{CONFIG_FORMAT, ShiftConfig, TimePolicyConfig};
+    use siperlu_core::face::FacePolicy;
+    use siperlu_core::geofence::Assignment;
+    use siperlu_core::location::LocationPolicy;
+
+    fn wita_config() -> DeviceConfig {
+        let offices = r#"{"offices": [{"id": "bkpsdm-makassar", "name": "BKPSDM Kota Makassar",
+          "time_zone": "WITA", "fences": [{"type": "circle",
+          "center": {"lat": -5.1477, "lon": 119.4327}, "radius_m": 100}]}]}"#;
+        DeviceConfig {
+            format: CONFIG_FORMAT,
+            issued_at_ms: 0,
+            device_id: "00000000-0000-0000-0000-000000000001".to_string(),
+            nip: "199001012015031001".to_string(),
+            assignment: Assignment::from_json(offices).expect("offices parse"),
+            location_policy: LocationPolicy::default(),
+            face_policy: FacePolicy::default(),
+            time_policy: TimePolicyConfig::default(),
+            plan_cutoff: plan::default_cutoff(),
+            shift: ShiftConfig {
+                start: NaiveTime::from_hms_opt(7, 30, 0).expect("time"),
+                end: NaiveTime::from_hms_opt(16, 0, 0).expect("time"),
+            },
+        }
+    }
+
+    #[test]
+    fn plan_zone_follows_the_stored_configuration() {
+        let config = wita_config();
+        assert_eq!(plan_zone_name(None, Some(&config)), "Asia/Makassar");
+        assert_eq!(plan_zone_name(Some("WIT"), Some(&config)), "WIT");
+        assert_eq!(plan_zone_name(None, None), "WIB");
+    }
 }

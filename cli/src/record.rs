@@ -37,8 +37,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Language of the verdict text: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print {valid, message_id, error, record_hash, record} as JSON.
     #[arg(long)]
     json: bool,
@@ -86,7 +86,7 @@ pub fn read_record_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 }
 
 fn verify(args: VerifyArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let public_key = match (&args.public_key, &args.data_dir) {
         (Some(text), _) => {
             let key = hex::decode(text.trim()).context("--public-key is not hex")?;

@@ -22,8 +22,8 @@ pub struct RegisterArgs {
     #[arg(long)]
     code: String,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {device_id, server_key_id, config_issued_at_ms, places}.
     #[arg(long)]
     json: bool,
@@ -41,8 +41,8 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 5)]
     max_attempts: u32,
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
-    #[arg(long, default_value = "id")]
-    locale: String,
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print JSON: {accepted, duplicates, rejected: [{record_id, reason_id}], batches_sent,
     /// plans_pushed, plans_refused, retries, anchor_uncertainty_ms, config_issued_at_ms}.
     #[arg(long)]
@@ -64,7 +64,7 @@ fn localized(error: SyncError, locale: Locale) -> anyhow::Error {
 }
 
 pub fn register(args: RegisterArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let client = client(&args.data_dir, &args.server, SyncOptions::default())?;
     let registered = client
         .register(&args.code)
@@ -89,8 +89,27 @@ pub fn register(args: RegisterArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Lines that list each refused plan revision (`day #revision: reason id`) with its reason
+/// text; empty when the server took every plan.
+fn refused_plan_lines(refused: &[String], locale: Locale) -> Vec<String> {
+    if refused.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![messages::format(
+        "plan.sync_refused",
+        locale,
+        &[("count", &refused.len().to_string())],
+    )];
+    for entry in refused {
+        let (revision, reason_id) = entry.split_once(": ").unwrap_or((entry.as_str(), ""));
+        let reason = messages::text(reason_id, locale).unwrap_or(reason_id);
+        lines.push(format!("- {revision}: {reason} ({reason_id})"));
+    }
+    lines
+}
+
 pub fn sync(args: SyncArgs) -> anyhow::Result<()> {
-    let locale = Locale::from_tag(&args.locale);
+    let locale = args.locale;
     let options = SyncOptions {
         max_attempts: args.max_attempts,
         ..SyncOptions::default()
@@ -135,5 +154,30 @@ pub fn sync(args: SyncArgs) -> anyhow::Result<()> {
         let reason = messages::text(&refused.reason_id, locale).unwrap_or(&refused.reason_id);
         println!("- {}: {reason}", refused.record_id);
     }
+    for line in refused_plan_lines(&report.plans_refused, locale) {
+        println!("{line}");
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn refused_plans_are_listed_with_their_reason() {
+        assert!(refused_plan_lines(&[], Locale::En).is_empty());
+        let lines =
+            refused_plan_lines(&["2026-12-04 #2: plan.past_cutoff".to_string()], Locale::En);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].starts_with("1 work plans were refused"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("- 2026-12-04 #2: Today's deadline"),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with("(plan.past_cutoff)"), "{lines:?}");
+    }
 }

@@ -164,7 +164,7 @@ fn face_eval_reports_rates() {
     let root = siperlu_core::assets::test_photo("face_recognition");
     std::fs::write(
         &labels,
-        "file,identity\nobama.jpg,obama\nobama2.jpg,obama\nobama3.jpg,obama\nbiden.jpg,biden\n",
+        "file,identity\nobama.jpg,obama\nobama2.jpg,obama\nobama3.jpg,obama\nbiden.jpg,biden\nmissing.jpg,biden\n",
     )
     .expect("write labels");
     let output = run_json(&[
@@ -176,6 +176,12 @@ fn face_eval_reports_rates() {
         "--json",
     ]);
     assert_eq!(output["detection_rate"], serde_json::json!(1.0));
+    assert!(
+        output["unreadable"]["missing.jpg"]
+            .as_str()
+            .is_some_and(|error| error.contains("cannot read the file")),
+        "a missing photo is listed, not fatal: {output}"
+    );
     assert_eq!(output["genuine"]["count"], serde_json::json!(3));
     assert_eq!(output["impostor"]["count"], serde_json::json!(3));
     assert_eq!(output["false_accept_rate"], serde_json::json!(0.0));
@@ -207,4 +213,140 @@ fn face_help_lists_json_fields() {
             "{subcommand} --help should document {field}:\n{help}"
         );
     }
+}
+
+/// Runs siperlu with its stdout on a pipe whose reading end is already closed, as when
+/// `| head` has exited, and checks that it ends quietly rather than panicking.
+#[cfg(unix)]
+fn assert_quiet_on_closed_stdout(arguments: &[&str]) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let output = siperlu()
+        .args(arguments)
+        .stdout(writer)
+        .output()
+        .expect("siperlu runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{arguments:?}: {stderr}");
+    assert!(
+        output.status.success() || output.status.signal() == Some(13),
+        "{arguments:?} should end quietly (SIGPIPE), got {:?}: {stderr}",
+        output.status
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly() {
+    assert_quiet_on_closed_stdout(&["messages"]);
+
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu()
+        .args(["device", "init", "--data-dir", data_dir])
+        .output()
+        .expect("siperlu runs");
+    assert!(init.status.success());
+    assert_quiet_on_closed_stdout(&["device", "records", "--data-dir", data_dir, "--json"]);
+}
+
+#[test]
+fn redirected_logs_have_no_colour_codes() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let output = siperlu()
+        .args(["device", "init", "--data-dir"])
+        .arg(&data_dir)
+        .env("SIPERLU_LOG", "info")
+        .output()
+        .expect("siperlu runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("device identity created"),
+        "the info log is written: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI escape in a redirected log: {stderr:?}"
+    );
+}
+
+#[test]
+fn device_error_is_printed_once() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let init = siperlu()
+        .args(["device", "init", "--data-dir"])
+        .arg(&data_dir)
+        .output()
+        .expect("siperlu runs");
+    assert!(init.status.success());
+    // A damaged store is a storage error of the device API.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(data_dir.join(format!("siperlu.db{suffix}")));
+    }
+    std::fs::write(data_dir.join("siperlu.db"), vec![0x5a; 8192]).expect("garbage written");
+
+    let output = siperlu()
+        .args(["device", "config", "show", "--data-dir"])
+        .arg(&data_dir)
+        .env_remove("SIPERLU_LOG")
+        .output()
+        .expect("siperlu runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("siperlu: error:"), "{stderr}");
+    assert!(
+        !stderr.contains("device call failed"),
+        "the error is logged besides being printed: {stderr}"
+    );
+}
+
+#[test]
+fn unknown_locale_is_rejected() {
+    let output = siperlu()
+        .args(["messages", "--locale", "xx"])
+        .output()
+        .expect("siperlu runs");
+    assert!(
+        !output.status.success(),
+        "--locale xx must not fall back silently"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown locale \"xx\""), "{stderr}");
+    assert!(
+        stderr.contains("`id`") && stderr.contains("`en`"),
+        "{stderr}"
+    );
+
+    let english = siperlu()
+        .args(["messages", "--locale", "en-US", "--id", "device.no_config"])
+        .output()
+        .expect("siperlu runs");
+    assert!(english.status.success());
+    assert!(String::from_utf8_lossy(&english.stdout).contains("office configuration"));
+}
+
+#[test]
+fn policy_file_with_a_typo_is_rejected() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let policy = folder.path().join("policy.json");
+    std::fs::write(&policy, r#"{"match_treshold": 0.99}"#).expect("policy written");
+    let output = siperlu()
+        .args(["face", "--policy"])
+        .arg(&policy)
+        .args(["inspect", "missing.jpg"])
+        .output()
+        .expect("siperlu runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown fields match_treshold"), "{stderr}");
+    assert!(
+        stderr.contains("match_threshold"),
+        "the known fields are listed: {stderr}"
+    );
 }

@@ -243,6 +243,10 @@ fn check_in_text_is_indonesian() {
     assert!(stdout.starts_with("Presensi diterima\n"), "{stdout}");
     assert!(stdout.contains("Hari presensi "), "{stdout}");
     assert!(stdout.contains("BKPSDM Kota Makassar"), "{stdout}");
+    assert!(
+        stdout.contains("(akurasi 8,0 m)"),
+        "Indonesian text uses a decimal comma: {stdout}"
+    );
 }
 
 #[test]
@@ -267,6 +271,49 @@ fn check_in_without_setup_fails() {
     assert!(!output.status.success(), "{}", text(&output));
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("NIP belum diisi."),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("device enroll --nip"),
+        "the simulator names the option that sets the NIP: {}",
+        text(&output)
+    );
+    assert_eq!(record_count(&data_dir), 0);
+
+    // Enrolled, but no configuration yet: name the commands that store one.
+    succeed(&[
+        "device",
+        "enroll",
+        "--data-dir",
+        &data_dir,
+        "--nip",
+        "198503152010011002",
+        "--photo",
+        &photo("obama.jpg"),
+        "--photo",
+        &photo("obama2.jpg"),
+        "--photo",
+        &photo("obama3.jpg"),
+    ]);
+    let output = siperlu(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.1477",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "8",
+    ]);
+    assert!(!output.status.success(), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("device config import") && stderr.contains("device register"),
         "{}",
         text(&output)
     );

@@ -4,6 +4,9 @@
 use std::process::{Command, Output};
 
 const NIP: &str = "199001012015031001";
+const OFFICES_WITA: &str = r#"{"offices": [{"id": "bkpsdm-makassar", "name": "BKPSDM Kota Makassar",
+  "time_zone": "WITA", "fences": [{"type": "circle", "center": {"lat": -5.1477, "lon": 119.4327},
+  "radius_m": 100}]}]}"#;
 
 fn siperlu(arguments: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_siperlu"))
@@ -167,5 +170,49 @@ fn plan_rejects_bad_edits() {
         String::from_utf8_lossy(&bad_nip.stderr).contains("18 digits"),
         "{}",
         text(&bad_nip)
+    );
+}
+
+#[test]
+fn plan_for_another_nip_is_refused() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
+    assert!(init.status.success(), "{}", text(&init));
+    let offices = folder.path().join("offices.json");
+    std::fs::write(&offices, OFFICES_WITA).expect("offices written");
+    let import = siperlu(&[
+        "device",
+        "config",
+        "import",
+        "--data-dir",
+        data_dir,
+        "--offices",
+        offices.to_str().expect("UTF-8 path"),
+        "--nip",
+        NIP,
+    ]);
+    assert!(import.status.success(), "{}", text(&import));
+
+    let other = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        "198503152010011002",
+        "--item",
+        "Apel pagi",
+        "--locale",
+        "en",
+    ]);
+    assert!(!other.status.success(), "{}", text(&other));
+    assert!(
+        String::from_utf8_lossy(&other.stderr)
+            .contains("only for the NIP registered on this phone"),
+        "{}",
+        text(&other)
     );
 }

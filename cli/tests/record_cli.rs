@@ -33,6 +33,11 @@ fn text(output: &Output) -> String {
 }
 
 fn append_one_record(data_dir: &Path) {
+    append_record(data_dir, true);
+}
+
+/// Appends one check-out record inside the fence, whose face matched or not.
+fn append_record(data_dir: &Path, face_matched: bool) {
     let vault: Arc<dyn KeyVault> =
         Arc::new(SoftwareVault::open_key_file(&data_dir.join("vault.key")).expect("key file"));
     let mut store = Store::open(&data_dir.join("siperlu.db"), vault).expect("store opens");
@@ -63,7 +68,7 @@ fn append_one_record(data_dir: &Path) {
             distance_mm: 4_000,
         },
         face: RecordFace {
-            matched: true,
+            matched: face_matched,
             score_milli: 790,
             liveness_milli: 960,
             active_liveness: ActiveLiveness::Passed,
@@ -285,10 +290,113 @@ fn passphrase_vault_checks_passphrase() {
         text(&wrong)
     );
     assert!(
-        String::from_utf8_lossy(&wrong.stderr).contains("wrong vault key or passphrase"),
+        String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase or key file"),
         "{}",
         text(&wrong)
     );
     let right = plan(passphrase);
     assert!(right.status.success(), "{}", text(&right));
+}
+
+#[test]
+fn passphrase_env_everywhere_wrong_refused() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir = data_dir.to_str().expect("UTF-8 path");
+    let passphrase = "kata-sandi-kantor-2026";
+    let run = |arguments: &[&str], variable: &str, value: &str| {
+        Command::new(env!("CARGO_BIN_EXE_siperlu"))
+            .args(arguments)
+            .env_remove("SIPERLU_VAULT_PASSPHRASE")
+            .env(variable, value)
+            .output()
+            .expect("siperlu runs")
+    };
+
+    let init = run(
+        &[
+            "device",
+            "init",
+            "--data-dir",
+            data_dir,
+            "--passphrase-env",
+            "MY_PASS",
+        ],
+        "MY_PASS",
+        passphrase,
+    );
+    assert!(init.status.success(), "{}", text(&init));
+    let offices = folder.path().join("offices.json");
+    std::fs::write(
+        &offices,
+        r#"{"offices": [{"id": "kantor", "name": "Kantor", "time_zone": "WIB",
+  "fences": [{"type": "circle", "center": {"lat": -6.2, "lon": 106.8}, "radius_m": 100}]}]}"#,
+    )
+    .expect("offices written");
+    let offices = offices.to_str().expect("UTF-8 path");
+
+    // A wrong passphrase fails before anything is written, in every command.
+    let import = [
+        "device",
+        "config",
+        "import",
+        "--data-dir",
+        data_dir,
+        "--offices",
+        offices,
+        "--nip",
+        "199001012015031001",
+    ];
+    for arguments in [
+        &["device", "records", "--data-dir", data_dir][..],
+        &import[..],
+    ] {
+        let wrong = run(arguments, "SIPERLU_VAULT_PASSPHRASE", "salah-sekali");
+        assert!(!wrong.status.success(), "{arguments:?}: {}", text(&wrong));
+        assert!(
+            String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase or key file"),
+            "{arguments:?}: {}",
+            text(&wrong)
+        );
+    }
+
+    // The variable named at init is read again with --passphrase-env, by any subcommand.
+    let records = run(
+        &[
+            "device",
+            "records",
+            "--data-dir",
+            data_dir,
+            "--passphrase-env",
+            "MY_PASS",
+        ],
+        "MY_PASS",
+        passphrase,
+    );
+    assert!(records.status.success(), "{}", text(&records));
+    let mut with_variable = import.to_vec();
+    with_variable.extend(["--passphrase-env", "MY_PASS"]);
+    let imported = run(&with_variable, "MY_PASS", passphrase);
+    assert!(imported.status.success(), "{}", text(&imported));
+}
+
+#[test]
+fn records_text_shows_local_outcome_and_sync_state() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = folder.path().join("phone");
+    let data_dir_text = data_dir.to_str().expect("UTF-8 path");
+    let init = siperlu(&["device", "init", "--data-dir", data_dir_text]);
+    assert!(init.status.success(), "{}", text(&init));
+    append_record(&data_dir, false);
+
+    let records = siperlu(&["device", "records", "--data-dir", data_dir_text]);
+    assert!(records.status.success(), "{}", text(&records));
+    let line = String::from_utf8_lossy(&records.stdout).trim().to_string();
+    let columns: Vec<&str> = line.split('\t').collect();
+    // A face that did not match is a rejected attempt, even inside the fence and unsent.
+    assert_eq!(
+        columns[4..],
+        ["rejected", "face=no_match", "fence=inside", "sync=pending"],
+        "{line}"
+    );
 }

@@ -489,6 +489,13 @@ fn missing_setup_is_typed_error() {
 
     let error = device.set_nip("12345").expect_err("short NIP");
     assert!(matches!(error, DeviceError::InvalidNip { .. }), "{error}");
+    // Birth month 13: 18 digits, but the server would refuse it.
+    let error = device
+        .set_nip("198513152010011002")
+        .expect_err("birth month 13");
+    assert_eq!(error.message_id(), "nip.birth_date", "{error}");
+    let text = error.message(siperlu_core::messages::Locale::En);
+    assert!(text.contains("NIP 198513152010011002"), "{text}");
     device.set_nip(NIP).expect("NIP is set");
     let error = device
         .check_in(AttendanceKind::CheckIn, &[&selfie], fix())

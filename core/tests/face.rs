@@ -505,6 +505,45 @@ fn enrollment_errors_name_photo() {
         matches!(error, FaceError::EnrollmentInconsistent { index: 3, .. }),
         "{error}"
     );
+    assert!(error.to_string().contains("photo 4 "), "{error}");
+}
+
+#[test]
+fn enrollment_blames_the_outlier_not_the_first_photo() {
+    let policy = FacePolicy::default();
+    let obama = photo("face_recognition/obama.jpg");
+    let obama2 = photo("face_recognition/obama2.jpg");
+    let biden = photo("face_recognition/biden.jpg");
+
+    // With three photos one stranger drags every score down; photo 1 was blamed before.
+    let error = engine()
+        .enroll(&[&obama, &obama2, &biden], &policy)
+        .expect_err("Biden among two Obama photos");
+    assert!(
+        matches!(error, FaceError::EnrollmentInconsistent { index: 2, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("photo 3 "), "{error}");
+}
+
+#[test]
+fn enrollment_refuses_the_same_photo_twice() {
+    let policy = FacePolicy::default();
+    let obama = photo("face_recognition/obama.jpg");
+
+    let error = engine()
+        .enroll(&[&obama, &obama, &obama], &policy)
+        .expect_err("one photo three times");
+    assert!(
+        matches!(
+            error,
+            FaceError::EnrollmentDuplicate {
+                first: 0,
+                second: 1
+            }
+        ),
+        "{error}"
+    );
 }
 
 #[test]

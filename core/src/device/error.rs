@@ -22,9 +22,16 @@ pub enum DeviceError {
     /// No NIP is registered on the phone.
     #[error("no NIP is registered on this phone; set it before enrolling the face")]
     NoNip,
-    /// A NIP that is not 18 digits.
+    /// A NIP that is not 18 digits or not plausible (birth date, appointment, gender, serial).
     #[error("invalid NIP: {detail}")]
-    InvalidNip { detail: String },
+    InvalidNip {
+        /// Catalog id of the broken rule: `nip.wrong_length`, `nip.birth_date`, ...
+        message_id: String,
+        /// The NIP as entered, shown back to the ASN who typed it. Personal data: the error
+        /// is never logged.
+        value: String,
+        detail: String,
+    },
     /// No face template is enrolled for the registered NIP.
     #[error("no face template is enrolled for the registered NIP; enroll the face first")]
     NoTemplate,
@@ -56,6 +63,9 @@ pub enum DeviceError {
         message_id: String,
         detail: String,
     },
+    /// The key vault does not open this phone's store: a wrong passphrase or key file.
+    #[error("{detail}")]
+    WrongVault { detail: String },
     /// The store file cannot be read or written.
     #[error("storage failed: {detail}")]
     Storage { detail: String },
@@ -73,7 +83,7 @@ impl DeviceError {
         match self {
             DeviceError::NotInitialised { .. } => "device.not_initialised",
             DeviceError::NoNip => "device.no_nip",
-            DeviceError::InvalidNip { .. } => "device.invalid_nip",
+            DeviceError::InvalidNip { message_id, .. } => message_id,
             DeviceError::NoTemplate => "device.no_template",
             DeviceError::TemplateUnusable { .. } => "device.template_unusable",
             DeviceError::EnrollmentRejected { .. } => "device.enrollment_rejected",
@@ -83,6 +93,7 @@ impl DeviceError {
             DeviceError::NoPlaces => "geofence.no_places",
             DeviceError::ConfigRejected { .. } => "device.config_rejected",
             DeviceError::PlanRejected { message_id, .. } => message_id,
+            DeviceError::WrongVault { .. } => "device.wrong_vault",
             DeviceError::Storage { .. } => "device.storage",
             DeviceError::ModelsUnavailable { .. } => "device.models_unavailable",
             DeviceError::Internal { .. } => "common.internal_error",
@@ -91,7 +102,12 @@ impl DeviceError {
 
     /// Returns the text for the ASN in `locale`.
     pub fn message(&self, locale: Locale) -> String {
-        messages::format(self.message_id(), locale, &[])
+        match self {
+            DeviceError::InvalidNip { value, .. } => {
+                messages::format(self.message_id(), locale, &[("value", value)])
+            }
+            _ => messages::format(self.message_id(), locale, &[]),
+        }
     }
 }
 
@@ -100,6 +116,11 @@ impl From<StoreError> for DeviceError {
         let detail = error.to_string();
         let mapped = match error {
             StoreError::NoDevice => DeviceError::NotInitialised { detail },
+            StoreError::WrongVault { .. } => DeviceError::WrongVault { detail },
+            StoreError::OtherNip => DeviceError::PlanRejected {
+                message_id: "plan.other_nip".to_string(),
+                detail,
+            },
             StoreError::Config(_) | StoreError::NoServerKey => {
                 DeviceError::ConfigRejected { detail }
             }
@@ -145,6 +166,7 @@ impl From<FaceError> for DeviceError {
             FaceError::EnrollmentPhotoCount { .. }
             | FaceError::EnrollmentPhotoRejected { .. }
             | FaceError::EnrollmentInconsistent { .. }
+            | FaceError::EnrollmentDuplicate { .. }
             | FaceError::ReferenceRejected { .. } => DeviceError::EnrollmentRejected { detail },
             FaceError::TemplateCorrupt { .. } | FaceError::TemplateModelMismatch { .. } => {
                 DeviceError::TemplateUnusable { detail }
@@ -200,15 +222,18 @@ impl From<GeofenceError> for DeviceError {
 }
 
 /// Logs errors that point at a broken phone or app rather than at the ASN's input.
+///
+/// Every one is also returned to the caller, which shows or reports it, so the log stays below
+/// error level: at error level a CLI printed each failure twice.
 fn log_error(error: &DeviceError) {
     match error {
         DeviceError::Storage { .. }
         | DeviceError::ModelsUnavailable { .. }
         | DeviceError::Internal { .. } => {
-            tracing::error!(message_id = error.message_id(), %error, "device call failed")
+            tracing::warn!(message_id = error.message_id(), %error, "device call failed")
         }
         DeviceError::ConfigRejected { .. } | DeviceError::TemplateUnusable { .. } => {
-            tracing::warn!(message_id = error.message_id(), %error, "device call failed")
+            tracing::info!(message_id = error.message_id(), %error, "device call failed")
         }
         _ => {}
     }
@@ -226,6 +251,8 @@ mod test {
             },
             DeviceError::NoNip,
             DeviceError::InvalidNip {
+                message_id: "nip.appointment".to_string(),
+                value: String::new(),
                 detail: String::new(),
             },
             DeviceError::NoTemplate,
@@ -244,6 +271,9 @@ mod test {
             DeviceError::NoConfig,
             DeviceError::NoPlaces,
             DeviceError::ConfigRejected {
+                detail: String::new(),
+            },
+            DeviceError::WrongVault {
                 detail: String::new(),
             },
             DeviceError::Storage {

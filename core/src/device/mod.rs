@@ -147,9 +147,17 @@ impl Device {
     /// Sets the NIP of the ASN who uses the phone. Changing it to another NIP removes the
     /// templates enrolled for the previous one, which would never match again.
     pub fn set_nip(&self, nip: &str) -> Result<(), DeviceError> {
-        crate::record::validate_nip(nip).map_err(|error| DeviceError::InvalidNip {
+        // The same plausibility rules as the server's, so a NIP the server would refuse at
+        // registration is refused here before a face is enrolled for it.
+        let today = chrono::DateTime::from_timestamp_millis(self.clock.wall_clock_ms())
+            .map(|now| now.date_naive())
+            .unwrap_or_default();
+        let nip = crate::nip::parse_nip(nip, today).map_err(|error| DeviceError::InvalidNip {
+            message_id: error.message_id().to_string(),
+            value: nip.to_string(),
             detail: error.to_string(),
         })?;
+        let nip = nip.as_str();
         let mut store = self.lock_store()?;
         let previous = store.registration()?;
         if let Some(previous) = &previous

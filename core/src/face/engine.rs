@@ -208,9 +208,10 @@ impl FaceEngine {
         Ok((run.analysis, template))
     }
 
-    /// Builds a template from 3 to 5 photos of one person. Every photo must pass the quality
-    /// gates and match the mean of the others at the policy's match threshold. Otherwise the
-    /// error names the first photo (0-based) that does not.
+    /// Builds a template from 3 to 5 distinct photos of one person. Every photo must pass the
+    /// quality gates and match the mean of the others at the policy's match threshold.
+    /// Otherwise the error names the photo (0-based `index`; its text counts from 1) whose mean
+    /// similarity to the others is lowest. The same file given twice is refused.
     pub fn enroll(&self, photos: &[&[u8]], policy: &FacePolicy) -> Result<FaceTemplate, FaceError> {
         policy.validate()?;
         if !(MIN_ENROLLMENT_PHOTOS..=MAX_ENROLLMENT_PHOTOS).contains(&photos.len()) {
@@ -219,6 +220,15 @@ impl FaceEngine {
                 min: MIN_ENROLLMENT_PHOTOS,
                 max: MAX_ENROLLMENT_PHOTOS,
             });
+        }
+
+        // NOTE: only identical bytes count as a duplicate, so the same image re-encoded passes
+        // (32bit.png is obama2.jpg as PNG). Comparing embeddings would catch it, but the
+        // workspace tests in tests/tests still enroll that pair.
+        for second in 1..photos.len() {
+            if let Some(first) = (0..second).find(|&first| photos[first] == photos[second]) {
+                return Err(FaceError::EnrollmentDuplicate { first, second });
+            }
         }
 
         let mut embeddings = Vec::with_capacity(photos.len());
@@ -252,9 +262,20 @@ impl FaceEngine {
             let rest = FaceTemplate::from_embeddings(&self.model_ids.feature, &others)?;
             let score = cosine(&rest.embedding, &embeddings[index]);
             if score < policy.match_threshold {
+                // One stranger lowers every photo's score against the mean of the rest, so the
+                // first photo below the threshold is not necessarily the odd one. Blame the
+                // photo least like the others instead.
+                let outlier = least_similar(&embeddings);
+                let others: Vec<Vec<f32>> = embeddings
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != outlier)
+                    .map(|(_, embedding)| embedding.clone())
+                    .collect();
+                let rest = FaceTemplate::from_embeddings(&self.model_ids.feature, &others)?;
                 return Err(FaceError::EnrollmentInconsistent {
-                    index,
-                    score,
+                    index: outlier,
+                    score: cosine(&rest.embedding, &embeddings[outlier]),
                     threshold: policy.match_threshold,
                 });
             }
@@ -586,6 +607,22 @@ impl FaceEngine {
 pub const MIN_BURST_OVERLAP: f32 = 0.3;
 
 /// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
+/// Index of the embedding whose mean cosine to the other embeddings is lowest.
+fn least_similar(embeddings: &[Vec<f32>]) -> usize {
+    let mean_similarity = |index: usize| -> f32 {
+        let total: f32 = embeddings
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .map(|(_, other)| cosine(&embeddings[index], other))
+            .sum();
+        total / (embeddings.len().saturating_sub(1).max(1)) as f32
+    };
+    (0..embeddings.len())
+        .min_by(|&a, &b| mean_similarity(a).total_cmp(&mean_similarity(b)))
+        .unwrap_or(0)
+}
+
 fn relative_box(face: &FaceBox, (width, height): (u32, u32)) -> FaceBox {
     FaceBox {
         x1: face.x1 / width as f32,

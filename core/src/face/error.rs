@@ -103,15 +103,25 @@ pub enum FaceError {
     },
 
     /// One enrollment photo failed a quality gate.
-    #[error("enrollment photo {index} was rejected: {}; take that photo again", reason_ids(.reasons))]
+    #[error("enrollment photo {} was rejected: {}; take that photo again", .index + 1, reason_ids(.reasons))]
     EnrollmentPhotoRejected {
         index: usize,
         reasons: Vec<FaceReason>,
     },
 
+    /// Two enrollment photos are the same file. `first` and `second` are 0-based; the text
+    /// counts from 1.
+    #[error(
+        "enrollment photos {} and {} are the same file; take 3 to 5 different photos",
+        .first + 1,
+        .second + 1
+    )]
+    EnrollmentDuplicate { first: usize, second: usize },
+
     /// One enrollment photo does not look like the same person as the others.
     #[error(
-        "enrollment photo {index} does not match the other photos (score {score:.3} below {threshold:.3}); all photos must show the same person"
+        "enrollment photo {} does not match the other photos (score {score:.3} below {threshold:.3}); all photos must show the same person",
+        .index + 1
     )]
     EnrollmentInconsistent {
         index: usize,

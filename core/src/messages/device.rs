@@ -80,6 +80,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The attendance data on the phone cannot be read or saved. Contact your OPD admin before clearing the app's data.",
     },
     Message {
+        id: "device.wrong_vault",
+        id_text: "Kata sandi atau berkas kunci salah. Data di ponsel tidak diubah; coba lagi dengan kata sandi yang benar.",
+        en_text: "Wrong passphrase or key file. Nothing on the phone was changed; try again with the right passphrase.",
+    },
+    Message {
         id: "device.models_unavailable",
         id_text: "Model pengenalan wajah tidak dapat dimuat. Pasang ulang aplikasi.",
         en_text: "The face recognition models cannot be loaded. Reinstall the app.",

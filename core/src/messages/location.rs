@@ -5,8 +5,8 @@ use super::Message;
 pub(super) const MESSAGES: &[Message] = &[
     Message {
         id: "location.mock_provider",
-        id_text: "Lokasi berasal dari aplikasi lokasi palsu (mock location). Matikan aplikasi tersebut, lalu coba lagi.",
-        en_text: "The location comes from a fake-location (mock location) app. Turn that app off, then try again.",
+        id_text: "Lokasi berasal dari aplikasi lokasi palsu (mock location), jadi presensi ini perlu diperiksa admin. Matikan aplikasi tersebut sebelum presensi berikutnya.",
+        en_text: "The location comes from a fake-location (mock location) app, so this attendance needs an admin's review. Turn that app off before your next attendance.",
     },
     Message {
         id: "location.stale_fix",
@@ -34,3 +34,18 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Moving {distance_m} m in {elapsed_s} seconds since the previous attendance implies {speed_m_per_s} m/s, above the limit of {max_speed_m_per_s} m/s.",
     },
 ];
+
+#[cfg(test)]
+mod test {
+    use crate::messages::{Locale, text};
+
+    #[test]
+    fn mock_location_advice_fits_a_flagged_attempt() {
+        // A mock location flags the attempt; it is recorded, so "try again" would mislead.
+        let indonesian = text("location.mock_provider", Locale::Id).expect("catalog entry");
+        assert!(!indonesian.contains("coba lagi"), "{indonesian}");
+        assert!(indonesian.contains("diperiksa"), "{indonesian}");
+        let english = text("location.mock_provider", Locale::En).expect("catalog entry");
+        assert!(!english.contains("try again"), "{english}");
+    }
+}

@@ -18,4 +18,14 @@ pub(super) const MESSAGES: &[Message] = &[
         id_text: "Judul kegiatan nomor {index} belum diisi.",
         en_text: "Activity number {index} has no title.",
     },
+    Message {
+        id: "plan.sync_refused",
+        id_text: "{count} rencana kerja ditolak server dan belum tersinkron:",
+        en_text: "{count} work plans were refused by the server and are not synced:",
+    },
+    Message {
+        id: "plan.other_nip",
+        id_text: "Rencana kerja hanya dapat disimpan untuk NIP yang terdaftar di ponsel ini.",
+        en_text: "A work plan can be saved only for the NIP registered on this phone.",
+    },
 ];

@@ -46,6 +46,16 @@ pub enum StoreError {
         found: i32,
         supported: i32,
     },
+    /// The vault does not open the stored device key: a wrong passphrase or key file.
+    #[error(
+        "wrong passphrase or key file: the vault does not open the device key of store {path}; nothing was changed"
+    )]
+    WrongVault { path: String },
+    /// A plan for a NIP other than the one registered on the phone.
+    #[error(
+        "the plan's NIP is not the NIP registered on this phone; a phone keeps plans only for its own ASN"
+    )]
+    OtherNip,
     /// No device identity yet.
     #[error("the device is not initialised; run `siperlu device init` (or the app's setup) first")]
     NoDevice,
@@ -146,6 +156,7 @@ impl Store {
         };
         configure(&connection).map_err(|error| corrupt_or(&path, error))?;
         migrate(&mut connection, &path)?;
+        verify_vault(&connection, vault.as_ref(), &path)?;
 
         tracing::debug!(schema_version = SCHEMA_VERSION, "store opened");
         Ok(Store {
@@ -413,6 +424,28 @@ impl Store {
     }
 }
 
+/// Checks that `vault` opens the stored device key, so that a wrong passphrase or key file fails
+/// at open, before anything is wrapped with it. A store without a device identity has nothing
+/// to check yet.
+fn verify_vault(
+    connection: &Connection,
+    vault: &dyn KeyVault,
+    path: &Path,
+) -> Result<(), StoreError> {
+    let wrapped = match Store::wrapped_device_key(connection) {
+        Ok((_, wrapped)) => wrapped,
+        Err(StoreError::NoDevice) => return Ok(()),
+        Err(other) => return Err(other),
+    };
+    match vault.unwrap(&wrapped) {
+        Ok(_) => Ok(()),
+        Err(VaultError::UnwrapFailed) => Err(StoreError::WrongVault {
+            path: path.display().to_string(),
+        }),
+        Err(other) => Err(other.into()),
+    }
+}
+
 fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: i32 = connection
         .pragma_query_value(None, "user_version", |row| row.get(0))
@@ -510,6 +543,24 @@ mod test {
             matches!(error, StoreError::TooNew { found: 99, .. }),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn open_rejects_wrong_vault() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("siperlu.db");
+        let right: Arc<dyn KeyVault> = Arc::new(SoftwareVault::from_key(&[4; 32]));
+        let mut store = Store::open(&path, right.clone()).expect("opens");
+        store.init_device(1_000).expect("device initialises");
+        drop(store);
+
+        let wrong: Arc<dyn KeyVault> = Arc::new(SoftwareVault::from_key(&[5; 32]));
+        let error = Store::open(&path, wrong).expect_err("another key must not open the store");
+        assert!(matches!(error, StoreError::WrongVault { .. }), "{error:?}");
+        assert!(error.to_string().contains("wrong passphrase or key file"));
+
+        let store = Store::open(&path, right).expect("the right key still opens it");
+        store.device().expect("identity kept");
     }
 
     #[test]

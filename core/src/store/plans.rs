@@ -24,6 +24,11 @@ impl Store {
         cutoff: NaiveTime,
     ) -> Result<SignedPlanRevision, StoreError> {
         plan::check_editable(day, now_ms, zone, cutoff)?;
+        if let Some(registration) = self.registration()?
+            && registration.nip != nip
+        {
+            return Err(StoreError::OtherNip);
+        }
 
         let transaction = self
             .connection
@@ -219,5 +224,34 @@ mod test {
             matches!(error, StoreError::Plan(PlanError::NotToday { .. })),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn plan_for_another_nip_is_refused() {
+        let mut store = memory_store();
+        store
+            .save_registration(&crate::store::Registration {
+                nip: NIP.to_string(),
+                server_url: None,
+                registered_ms: None,
+            })
+            .expect("registers");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+        let now_ms = wib_ms("2026-12-05T09:00:00+07:00");
+        let save = |store: &mut Store, nip: &str| {
+            store.save_plan(
+                nip,
+                day,
+                sample_plan(1).items,
+                now_ms,
+                Tz::Asia__Jakarta,
+                plan::default_cutoff(),
+            )
+        };
+
+        let error = save(&mut store, "198503152010011002").expect_err("another ASN's plan");
+        assert!(matches!(error, StoreError::OtherNip), "{error:?}");
+        assert!(store.unsynced_plans(10).expect("reads").is_empty());
+        save(&mut store, NIP).expect("the phone's own NIP saves");
     }
 }
