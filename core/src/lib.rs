@@ -21,6 +21,8 @@ pub mod request_auth;
 pub mod signed;
 #[cfg(feature = "store")]
 pub mod store;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod time;
 pub mod vault;
 pub mod wire;

@@ -126,6 +126,14 @@ impl SignedEnvelope {
     }
 }
 
+/// Returns the key id a server puts in its envelopes: `server-` and the first 16 hex digits of
+/// the SHA-256 of its 32-byte public key. Deriving the id from the key lets a phone pin both from
+/// the first signed document it receives, and makes a new server key a new key id.
+pub fn key_id_for(public_key: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, public_key);
+    format!("server-{}", &hex::encode(digest.as_ref())[..16])
+}
+
 fn signed_part(key_id: &str, payload: &[u8]) -> Vec<u8> {
     let mut writer = Writer::new(&ENVELOPE_MAGIC, ENVELOPE_FORMAT_VERSION);
     writer.string(key_id);
@@ -145,6 +153,15 @@ mod test {
             public_key: key_pair.public_key().as_ref().to_vec(),
         };
         (key_pair, pinned)
+    }
+
+    #[test]
+    fn key_id_follows_the_key() {
+        let (_, pinned) = server_key();
+        let id = key_id_for(&pinned.public_key);
+        assert_eq!(id.len(), "server-".len() + 16);
+        assert_eq!(id, key_id_for(&pinned.public_key));
+        assert_ne!(id, key_id_for(&[4; 32]));
     }
 
     #[test]

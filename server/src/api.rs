@@ -58,6 +58,10 @@ pub struct SignedDocument {
     pub signature: String,
     /// The server's public key, 64 hex digits.
     pub server_public_key: String,
+    /// The same document as the payload of a `siperlu_core::signed::SignedEnvelope` under the
+    /// key id `siperlu_core::signed::key_id_for(server key)`, standard base64. Phones store
+    /// and verify this form; `document` and `signature` stay for other clients.
+    pub envelope: String,
 }
 
 /// The configuration a phone works with offline.
@@ -228,9 +232,14 @@ fn build_config(
 fn sign_document<T: Serialize>(state: &AppState, value: &T) -> Result<SignedDocument, ApiError> {
     let document = serde_json::to_string(value)
         .map_err(|error| ApiError::internal("serialize document", &error))?;
+    let envelope = state
+        .key
+        .sign_envelope(document.as_bytes())
+        .map_err(|error| ApiError::internal("sign envelope", &error))?;
     Ok(SignedDocument {
         signature: state.key.sign_hex(document.as_bytes()),
         server_public_key: state.key.public_key_hex().to_string(),
+        envelope: STANDARD.encode(envelope),
         document,
     })
 }

@@ -85,6 +85,21 @@ impl ServerKey {
         hex::encode(self.key_pair.sign(message).as_ref())
     }
 
+    /// Returns the key id of the envelopes this key signs (see `siperlu_core::signed::key_id_for`).
+    pub fn key_id(&self) -> String {
+        siperlu_core::signed::key_id_for(self.key_pair.public_key().as_ref())
+    }
+
+    /// Signs `payload` as a `siperlu_core::signed::SignedEnvelope` and returns its encoding.
+    pub fn sign_envelope(
+        &self,
+        payload: &[u8],
+    ) -> Result<Vec<u8>, siperlu_core::signed::SignedError> {
+        let envelope =
+            siperlu_core::signed::SignedEnvelope::sign(&self.key_id(), payload, &self.key_pair)?;
+        Ok(envelope.encode())
+    }
+
     /// Returns the 32-byte public key as lowercase hex.
     pub fn public_key_hex(&self) -> &str {
         &self.public_key_hex

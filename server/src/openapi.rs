@@ -128,9 +128,10 @@ pub fn document() -> Value {
                     "device_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "template_id": {"type": "string", "maxLength": 128},
                     "device_id": {"type": "string", "format": "uuid", "description": "the id the phone's store created; records name it"}}},
                 "RegisterResponse": {"type": "object", "properties": {"device_id": {"type": "string"}, "config": {"$ref": "#/components/schemas/SignedDocument"}}},
-                "SignedDocument": {"type": "object", "required": ["document", "signature", "server_public_key"], "properties": {
+                "SignedDocument": {"type": "object", "required": ["document", "signature", "server_public_key", "envelope"], "properties": {
                     "document": {"type": "string", "description": "JSON text; the signature covers its exact UTF-8 bytes"},
-                    "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}, "server_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}},
+                    "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}, "server_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "envelope": {"type": "string", "contentEncoding": "base64", "description": "the document as a signed envelope (docs/PROTOCOL.md) under key id server-<first 16 hex of SHA-256 of the key>; phones verify this form"}}},
                 "UploadRequest": {"type": "object", "required": ["records"], "properties": {"records": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": "string", "contentEncoding": "base64", "description": "signed record bytes (body then signature), see docs/PROTOCOL.md"}}}},
                 "RecordResult": {"type": "object", "required": ["index", "status"], "properties": {"index": {"type": "integer"}, "record_id": {"type": ["string", "null"]}, "status": {"enum": ["accepted", "duplicate", "rejected"]}, "reason_id": {"type": "string"}, "flags": {"type": "array", "items": {"type": "string"}}}},
                 "UploadResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/RecordResult"}}}},

@@ -122,6 +122,11 @@ impl Device {
         })
     }
 
+    /// The platform clock; the sync client reads the elapsed clock around time requests.
+    pub(crate) fn clock(&self) -> &dyn PlatformClock {
+        self.clock.as_ref()
+    }
+
     /// Creates the device identity (device id and Ed25519 key) unless it exists, and returns it.
     pub fn initialise(&self) -> Result<DeviceIdentity, DeviceError> {
         let mut store = self.lock_store()?;

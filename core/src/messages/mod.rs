@@ -16,6 +16,7 @@ mod location;
 mod nip;
 mod plan;
 mod record;
+mod sync;
 mod time;
 
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,7 @@ const SECTIONS: &[&[Message]] = &[
     admin::MESSAGES,
     ingest::MESSAGES,
     device::MESSAGES,
+    sync::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.

@@ -301,6 +301,19 @@ impl Store {
         Ok(deleted > 0)
     }
 
+    /// Signs a device API request with the device key (see [`crate::request_auth`]); the key
+    /// is unwrapped for this one signature and dropped again.
+    pub fn sign_request(
+        &self,
+        parts: &crate::request_auth::RequestParts<'_>,
+    ) -> Result<crate::request_auth::SignedHeaders, StoreError> {
+        let (device_id, wrapped_key) = Store::wrapped_device_key(&self.connection)?;
+        let headers = vault::with_device_key(self.vault.as_ref(), &wrapped_key, |key_pair| {
+            crate::request_auth::sign_request(key_pair, &device_id.to_string(), parts)
+        })?;
+        Ok(headers)
+    }
+
     /// Pins the server key that configuration must be signed with, replacing any earlier one.
     pub fn pin_server_key(&mut self, key: &PinnedKey) -> Result<(), StoreError> {
         if key.public_key.len() != PUBLIC_KEY_LEN {

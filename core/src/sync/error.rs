@@ -1,0 +1,79 @@
+//! Errors of the sync client. Each names what failed and what to do, and maps to a message id
+//! the Android shell shows the ASN.
+
+use crate::device::DeviceError;
+use crate::messages::{self, Locale};
+use crate::store::StoreError;
+
+/// Why a registration or a sync run stopped. Records already acknowledged or rejected before
+/// the error keep that state in the store; the rest stay pending for the next run.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The server address is not an http or https URL.
+    #[error(
+        "server address {url:?} is invalid: {reason}; give a URL such as https://presensi.example.go.id"
+    )]
+    InvalidServerUrl { url: String, reason: String },
+    /// A step needs a registration this phone does not have yet.
+    #[error(
+        "{what}; register the device with `siperlu device register` (or the app's setup) first"
+    )]
+    NotRegistered { what: String },
+    /// The server could not be reached, or kept failing, through every attempt.
+    #[error(
+        "server unreachable after {attempts} attempts: {detail}; the records stay pending and are sent at the next sync"
+    )]
+    Unreachable { attempts: u32, detail: String },
+    /// The server refused the request in a way another attempt will not change.
+    #[error("server refused {what} with HTTP {status} {error_id}: {message}")]
+    Refused {
+        what: &'static str,
+        status: u16,
+        error_id: String,
+        message: String,
+    },
+    /// A signed document does not verify with the pinned server key.
+    #[error(
+        "{document} is not signed by the pinned server key {pinned_key_id:?}: {detail}; it was not used"
+    )]
+    UntrustedSignature {
+        document: &'static str,
+        pinned_key_id: String,
+        detail: String,
+    },
+    /// The server answered with something this client cannot read.
+    #[error("unexpected answer to {what}: {detail}")]
+    Protocol { what: &'static str, detail: String },
+    /// The device API refused to store what the server sent, or could not read the store.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// Returns the message catalog id to show the ASN.
+    pub fn message_id(&self) -> &str {
+        match self {
+            SyncError::InvalidServerUrl { .. } => "sync.invalid_server_url",
+            SyncError::NotRegistered { .. } => "sync.not_registered",
+            SyncError::Unreachable { .. } => "sync.offline",
+            SyncError::Refused { .. } | SyncError::Protocol { .. } => "sync.refused",
+            SyncError::UntrustedSignature { .. } => "sync.untrusted_server",
+            SyncError::Device(error) => error.message_id(),
+            SyncError::Store(_) => "device.storage",
+        }
+    }
+
+    /// Returns the text for the ASN in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            SyncError::InvalidServerUrl { url, .. } => {
+                messages::format(self.message_id(), locale, &[("value", url)])
+            }
+            SyncError::Device(error) => error.message(locale),
+            _ => messages::format(self.message_id(), locale, &[]),
+        }
+    }
+}
