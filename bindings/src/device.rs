@@ -68,6 +68,13 @@ impl std::fmt::Debug for SiperluDevice {
     }
 }
 
+impl SiperluDevice {
+    /// The core device, shared with the sync client.
+    pub(crate) fn core(&self) -> Arc<Device> {
+        self.device.clone()
+    }
+}
+
 #[uniffi::export]
 impl SiperluDevice {
     /// Opens (or creates) the store in `data_dir` (the app's `filesDir`), loads the face

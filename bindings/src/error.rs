@@ -9,6 +9,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use siperlu_core::device::DeviceError;
+use siperlu_core::sync::SyncError;
 
 /// Error of every exported call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -93,6 +94,39 @@ pub fn map_device_error(error: DeviceError) -> SiperluError {
     };
     log_mapped(&mapped);
     mapped
+}
+
+/// Maps a sync error. A refusal whose server error id is in the catalog (for example
+/// `api.enrollment_code_invalid`) keeps that id, so the ASN reads the server's own reason.
+pub fn map_sync_error(error: SyncError) -> SiperluError {
+    let message_id = error.message_id().to_string();
+    let reason = error.to_string();
+    let mapped = match error {
+        SyncError::Device(device) => return map_device_error(device),
+        SyncError::InvalidServerUrl { .. } => SiperluError::InvalidInput { message_id, reason },
+        SyncError::NotRegistered { .. } => SiperluError::NotReady { message_id, reason },
+        SyncError::Refused { error_id, .. }
+            if siperlu_core::messages::lookup(&error_id).is_some() =>
+        {
+            SiperluError::Network {
+                message_id: error_id,
+                reason,
+            }
+        }
+        SyncError::Unreachable { .. } | SyncError::Refused { .. } | SyncError::Protocol { .. } => {
+            SiperluError::Network { message_id, reason }
+        }
+        SyncError::UntrustedSignature { .. } => SiperluError::Rejected { message_id, reason },
+        SyncError::Store(_) => SiperluError::Device { message_id, reason },
+    };
+    log_mapped(&mapped);
+    mapped
+}
+
+impl From<SyncError> for SiperluError {
+    fn from(error: SyncError) -> SiperluError {
+        map_sync_error(error)
+    }
 }
 
 fn log_mapped(error: &SiperluError) {

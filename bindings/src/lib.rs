@@ -10,6 +10,7 @@ pub mod device;
 pub mod error;
 pub mod logging;
 pub mod platform;
+pub mod sync;
 pub mod types;
 
 uniffi::setup_scaffolding!();

@@ -246,7 +246,7 @@ impl Reason {
     /// Looks up both texts of a stored reason id. Placeholders a check-in filled in (a
     /// distance, for example) are not stored with the record, so history texts are the
     /// catalog texts with no values.
-    fn from_id(id: &str) -> Reason {
+    pub(crate) fn from_id(id: &str) -> Reason {
         Reason {
             id: id.to_string(),
             text_id: messages::format(id, Locale::Id, &[]),
