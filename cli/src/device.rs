@@ -3,7 +3,8 @@
 //! The folder contains `siperlu.db` (the store) and the software key vault: `vault.key` (32 random
 //! bytes) by default, or `vault.params` (PBKDF2 salt and iterations) when the device was
 //! initialised with `--passphrase-env`, in which case the passphrase is read from that
-//! environment variable at each run.
+//! environment variable at each run. `device config import` adds `simulator-server.pk8`, the
+//! simulator's stand-in for the server signing key.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,6 +41,12 @@ pub enum DeviceCommand {
     /// The stored office configuration; `import` is the simulator's stand-in for the server.
     #[command(subcommand)]
     Config(crate::simulator::ConfigCommand),
+    /// Register the phone with the server using an enrollment code from the OPD admin; pins
+    /// the server key and stores the first configuration.
+    Register(crate::sync::RegisterArgs),
+    /// Sync with the server: time anchor, pending records in batches of 100, work plans and
+    /// the signed configuration.
+    Sync(crate::sync::SyncArgs),
 }
 
 #[derive(Args)]
@@ -74,6 +81,8 @@ pub fn run(command: DeviceCommand) -> anyhow::Result<()> {
         DeviceCommand::Enroll(args) => crate::check_in::enroll(args),
         DeviceCommand::CheckIn(args) => crate::check_in::check_in(args),
         DeviceCommand::Config(command) => crate::simulator::run(command),
+        DeviceCommand::Register(args) => crate::sync::register(args),
+        DeviceCommand::Sync(args) => crate::sync::sync(args),
     }
 }
 

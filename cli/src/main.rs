@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod admin;
 mod check_in;
 mod device;
 mod face;
@@ -15,6 +16,7 @@ mod plan;
 mod record;
 mod server;
 mod simulator;
+mod sync;
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +31,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Admin tasks over the server's admin JSON API: offices, ASN, assignments, enrollment
+    /// codes and the check-in list.
+    Admin(admin::AdminArgs),
     /// Simulate a phone: its data folder, device key and offline store.
     #[command(subcommand)]
     Device(device::DeviceCommand),
@@ -53,6 +58,7 @@ fn main() -> std::process::ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Admin(args) => admin::run(args),
         Command::Device(command) => device::run(command),
         Command::Geofence(args) => geofence::run(args),
         Command::Face(args) => face::run(args),

@@ -3,8 +3,10 @@
 //! The phone matches a selfie against the enrolled face template (`face`), judges the GPS fix
 //! against the office geofence (`geofence`, `location`), estimates trusted time (`time`), and
 //! writes a signed, hash-chained attendance record (`record`) into the offline store (`store`)
-//! until it can be synced. The server links this crate without the heavy features (`face`,
-//! `store`) so that the phone and the server run the very same geofence and verification code.
+//! until it can be synced. `device` joins these into the API the app and the CLI call
+//! (enrollment, check-in, history, plans, configuration). The server links this crate without
+//! the heavy features (`face`, `store`, `device`) so that the phone and the server run the very
+//! same geofence and verification code.
 
 pub mod assets;
 #[cfg(feature = "device")]

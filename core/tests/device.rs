@@ -718,3 +718,84 @@ fn older_config_is_rejected() {
         .expect("newer is stored");
     assert_eq!(stored.issued_at_ms, newer.issued_at_ms);
 }
+
+#[test]
+fn burst_without_blink_is_rejected() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    enroll_person_a(&phone.device);
+
+    // The same still photo three times stands in for a burst in which the eyes never close,
+    // as a photo held up to the camera would give.
+    let still = photo("face_recognition/32bit.png");
+    let outcome = phone
+        .device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&still, &still, &still],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-in");
+    assert_eq!(
+        outcome.status,
+        CheckInStatus::Rejected,
+        "{:?}",
+        outcome.reasons
+    );
+    assert!(reason_ids(&outcome).contains(&"face.no_blink"));
+    assert!(outcome.retry_advised);
+    assert!(outcome.face_matched, "the face itself matched");
+}
+
+#[test]
+fn ended_travel_leaves_no_places() {
+    // The only place is a dinas luar location whose dates ended two days ago.
+    let mut config_office = office("hotel-rapat", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    config_office.name = "Lokasi rapat".to_string();
+    let phone = phone(config_office, now_ms());
+    let mut config = phone
+        .device
+        .current_config()
+        .expect("reads")
+        .expect("cached");
+    let ended = chrono::Utc::now().date_naive() - chrono::Duration::days(2);
+    config.assignment.dinas_luar = vec![siperlu_core::geofence::DinasLuar {
+        location: config.assignment.offices.remove(0),
+        valid_from: ended - chrono::Duration::days(3),
+        valid_to: ended,
+        letter_number: None,
+    }];
+    config.issued_at_ms += 1;
+
+    let key = Ed25519KeyPair::from_pkcs8(
+        Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
+            .expect("key generates")
+            .as_ref(),
+    )
+    .expect("key parses");
+    phone
+        .device
+        .pin_server_key(&PinnedKey {
+            key_id: "server-next".to_string(),
+            public_key: key.public_key().as_ref().to_vec(),
+        })
+        .expect("pins");
+    let envelope =
+        SignedEnvelope::sign("server-next", &config.to_json_bytes(), &key).expect("signs");
+    phone
+        .device
+        .save_config(&envelope.encode())
+        .expect("stored");
+    enroll_person_a(&phone.device);
+
+    let error = phone
+        .device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&photo("face_recognition/32bit.png")],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect_err("no place is valid today");
+    assert!(matches!(error, DeviceError::NoPlaces), "{error}");
+    assert!(phone.device.history(10).expect("history").is_empty());
+}

@@ -271,6 +271,8 @@ impl Device {
         )?;
 
         // The face, last, because it is the slow step and bad frames are still an error here.
+        // NOTE: a selfie without a burst passes with passive liveness only; no configuration
+        // field requires the blink burst yet.
         let face = self.engine.verify(&template, frames, &config.face_policy)?;
 
         let reasons = collect_reasons(&face, &verdict, &location_flags, &trusted, &time_policy);

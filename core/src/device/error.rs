@@ -43,6 +43,9 @@ pub enum DeviceError {
     /// No server configuration is cached yet.
     #[error("no office configuration is stored; fetch it from the server first")]
     NoConfig,
+    /// No office or dinas luar location is valid on the attendance day.
+    #[error("no office or dinas luar location is valid today; the admin must assign one")]
+    NoPlaces,
     /// A configuration that fails its signature or its checks.
     #[error("configuration rejected: {detail}")]
     ConfigRejected { detail: String },
@@ -77,6 +80,7 @@ impl DeviceError {
             DeviceError::InvalidPhoto { .. } => "device.invalid_photo",
             DeviceError::InvalidFix { .. } => "device.invalid_fix",
             DeviceError::NoConfig => "device.no_config",
+            DeviceError::NoPlaces => "geofence.no_places",
             DeviceError::ConfigRejected { .. } => "device.config_rejected",
             DeviceError::PlanRejected { message_id, .. } => message_id,
             DeviceError::Storage { .. } => "device.storage",
@@ -183,6 +187,7 @@ impl From<GeofenceError> for DeviceError {
             GeofenceError::InvalidCoordinate { .. } | GeofenceError::InvalidAccuracy { .. } => {
                 DeviceError::InvalidFix { detail }
             }
+            GeofenceError::NoPlaces => DeviceError::NoPlaces,
             // The configuration was validated when it was stored, so anything else about the
             // places is a configuration the server must fix.
             _ => {
@@ -237,6 +242,7 @@ mod test {
                 detail: String::new(),
             },
             DeviceError::NoConfig,
+            DeviceError::NoPlaces,
             DeviceError::ConfigRejected {
                 detail: String::new(),
             },

@@ -263,6 +263,9 @@ impl Device {
 
     /// Stores a time anchor the sync client obtained from the server. `elapsed_ms` and
     /// `boot_id` must come from this device's [`PlatformClock`] when the response arrived.
+    ///
+    /// NOTE: the server's signature on the anchor is not checked here, so the caller (the sync
+    /// client) must verify it first.
     pub fn save_time_anchor(&self, anchor: &TimeAnchor) -> Result<(), DeviceError> {
         let received_ms = self.clock.wall_clock_ms();
         self.lock_store()?.save_time_anchor(anchor, received_ms)?;
@@ -378,5 +381,18 @@ impl Device {
                 detail: format!("template {template_id} does not parse: {error}"),
             })?;
         Ok(Some(template))
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn device_is_send_and_sync() {
+        // The bindings share one `Arc<Device>` between the UI thread and background jobs.
+        assert_send_sync::<Device>();
     }
 }

@@ -6,6 +6,7 @@
 //! Texts may hold `{name}` placeholders that [`format`] fills in.
 
 mod admin;
+mod admin_cli;
 mod api;
 mod common;
 mod device;
@@ -84,6 +85,7 @@ const SECTIONS: &[&[Message]] = &[
     ingest::MESSAGES,
     device::MESSAGES,
     sync::MESSAGES,
+    admin_cli::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.

@@ -1,0 +1,327 @@
+//! `siperlu admin`: an OPD admin's tasks from a shell, over the server's admin JSON API.
+//!
+//! Each run logs in (`POST /api/v1/admin/session` with the password from a file), makes one
+//! request with the session cookie and the CSRF header, and prints the new id (or the
+//! enrollment code) alone on stdout, or the server's JSON with `--json`. It does nothing the
+//! admin pages cannot do; it exists so that scripts/demo and operators can drive the server
+//! without a browser.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+use siperlu_core::messages::{self, Locale};
+
+#[derive(Args)]
+pub struct AdminArgs {
+    /// Server address, for example http://127.0.0.1:8080.
+    #[arg(long)]
+    server: String,
+    /// Admin user name.
+    #[arg(long, default_value = "admin")]
+    username: String,
+    /// File holding the admin's password (its first line).
+    #[arg(long)]
+    password_file: PathBuf,
+    /// Print the server's JSON answer instead of the id alone.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Add an OPD (government agency); prints its id.
+    OpdAdd {
+        #[arg(long)]
+        name: String,
+    },
+    /// Add an office with one polygon fence; prints its id.
+    OfficeAdd {
+        /// Short stable code, for example KB-SDA.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        opd_id: i64,
+        /// IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
+        #[arg(long, default_value = "Asia/Jakarta")]
+        time_zone: String,
+        /// Polygon vertices as `lat,lon` pairs separated by spaces, in order around the area.
+        #[arg(long, allow_hyphen_values = true)]
+        polygon: String,
+    },
+    /// Add an ASN to an OPD.
+    AsnAdd {
+        /// NIP, 18 digits.
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        opd_id: i64,
+    },
+    /// Assign an ASN to an office from one date to another (YYYY-MM-DD); prints its id.
+    Assign {
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        office_id: i64,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+    },
+    /// Issue a one-time enrollment code for an ASN's phone; prints the code.
+    Code {
+        #[arg(long)]
+        nip: String,
+        /// Minutes the code stays valid.
+        #[arg(long, default_value_t = 60)]
+        valid_minutes: i64,
+    },
+    /// List the synced check-ins as an admin sees them, newest first.
+    Checkins {
+        /// Only this attendance day (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+/// A logged-in admin session.
+struct Session {
+    http: reqwest::blocking::Client,
+    server: String,
+    cookie: String,
+    csrf_token: String,
+}
+
+impl Session {
+    fn login(args: &AdminArgs) -> anyhow::Result<Session> {
+        #[allow(deprecated)] // ring's provider: see core/src/sync/http.rs
+        let provider = rustls::crypto::ring::default_provider();
+        let _ = provider.install_default();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()?;
+        let server = args.server.trim_end_matches('/').to_string();
+        let password = std::fs::read_to_string(&args.password_file).with_context(|| {
+            format!(
+                "cannot read the password file {}",
+                args.password_file.display()
+            )
+        })?;
+        let password = password.lines().next().unwrap_or("").to_string();
+
+        let response = http
+            .post(format!("{server}/api/v1/admin/session"))
+            .header("content-type", "application/json")
+            .body(json!({"username": args.username, "password": password}).to_string())
+            .send()
+            .with_context(|| format!("cannot reach the server at {server}"))?;
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(str::to_string);
+        let status = response.status().as_u16();
+        let body: Value =
+            serde_json::from_slice(&response.bytes().unwrap_or_default()).unwrap_or_default();
+        let (Some(cookie), Some(csrf_token)) = (cookie, body["csrf_token"].as_str()) else {
+            bail!(
+                "login as {} failed with HTTP {status}: {body}",
+                args.username
+            );
+        };
+        Ok(Session {
+            http,
+            server,
+            cookie,
+            csrf_token: csrf_token.to_string(),
+        })
+    }
+
+    /// Sends one admin request and returns the JSON answer, failing on any status above 299.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.server))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf_token);
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send()?;
+        let status = response.status().as_u16();
+        let answer: Value =
+            serde_json::from_slice(&response.bytes().unwrap_or_default()).unwrap_or_default();
+        if status > 299 {
+            bail!("{path} answered HTTP {status}: {answer}");
+        }
+        Ok(answer)
+    }
+}
+
+fn parse_polygon(text: &str) -> anyhow::Result<Vec<Value>> {
+    let mut vertices = Vec::new();
+    for pair in text.split_whitespace() {
+        let (lat, lon) = pair
+            .split_once(',')
+            .with_context(|| format!("polygon vertex {pair:?} is not lat,lon"))?;
+        let lat: f64 = lat
+            .parse()
+            .with_context(|| format!("latitude {lat:?} is not a number"))?;
+        let lon: f64 = lon
+            .parse()
+            .with_context(|| format!("longitude {lon:?} is not a number"))?;
+        vertices.push(json!({"lat": lat, "lon": lon}));
+    }
+    if vertices.len() < 3 {
+        bail!(
+            "a polygon needs at least 3 vertices, found {}",
+            vertices.len()
+        );
+    }
+    Ok(vertices)
+}
+
+pub fn run(args: AdminArgs) -> anyhow::Result<()> {
+    let session = Session::login(&args)?;
+    let (answer, key) = match &args.command {
+        AdminCommand::OpdAdd { name } => (
+            session.call("POST", "/api/v1/admin/opd", Some(json!({"name": name})))?,
+            "id",
+        ),
+        AdminCommand::OfficeAdd {
+            code,
+            name,
+            opd_id,
+            time_zone,
+            polygon,
+        } => {
+            let body = json!({
+                "code": code, "name": name, "opd_id": opd_id, "time_zone": time_zone,
+                "fences": [{"type": "polygon", "exterior": parse_polygon(polygon)?}],
+            });
+            (
+                session.call("POST", "/api/v1/admin/offices", Some(body))?,
+                "id",
+            )
+        }
+        AdminCommand::AsnAdd { nip, name, opd_id } => {
+            let body = json!({"nip": nip, "name": name, "opd_id": opd_id});
+            (
+                session.call("POST", "/api/v1/admin/asn", Some(body))?,
+                "nip",
+            )
+        }
+        AdminCommand::Assign {
+            nip,
+            office_id,
+            from,
+            until,
+        } => {
+            let body = json!({"nip": nip, "office_id": office_id, "valid_from": from, "valid_until": until});
+            (
+                session.call("POST", "/api/v1/admin/assignments", Some(body))?,
+                "id",
+            )
+        }
+        AdminCommand::Code { nip, valid_minutes } => {
+            let body = json!({"nip": nip, "valid_minutes": valid_minutes});
+            (
+                session.call("POST", "/api/v1/admin/enrollment-codes", Some(body))?,
+                "code",
+            )
+        }
+        AdminCommand::Checkins { date } => {
+            let path = match date {
+                Some(date) => format!("/api/v1/admin/checkins?date={date}"),
+                None => "/api/v1/admin/checkins".to_string(),
+            };
+            let answer = session.call("GET", &path, None)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+            } else {
+                print_checkins(&answer);
+            }
+            return Ok(());
+        }
+    };
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+    } else {
+        match &answer[key] {
+            Value::String(text) => println!("{text}"),
+            other => println!("{other}"),
+        }
+    }
+    Ok(())
+}
+
+/// Prints one line per check-in, in the admin's language (Bahasa Indonesia). Flags are shown
+/// as their catalog ids, as on the admin pages.
+fn print_checkins(list: &Value) {
+    let locale = Locale::Id;
+    let empty = Vec::new();
+    let rows = list.as_array().unwrap_or(&empty);
+    let count = rows.len().to_string();
+    println!(
+        "{}",
+        messages::format("admin_cli.checkins_header", locale, &[("count", &count)])
+    );
+    for row in rows {
+        let text = |field: &str| row[field].as_str().unwrap_or("-").to_string();
+        let number = |field: &str| row[field].as_i64().unwrap_or(0);
+        let label = |prefix: &str, name: String| {
+            messages::text(&format!("admin_cli.{prefix}_{name}"), locale)
+                .map(str::to_string)
+                .unwrap_or(name)
+        };
+        let flags = text("flags").replace(',', ", ");
+        let distance = row["distance_m"]
+            .as_f64()
+            .map(|metres| format!("{metres:.0} m"))
+            .unwrap_or_else(|| "-".to_string());
+        // NOTE: shown in WIB (UTC+7), the zone of every office the demo creates; the list
+        // does not carry the office zone.
+        let time = chrono::DateTime::from_timestamp_millis(number("trusted_time_ms"))
+            .map(|utc| {
+                (utc + chrono::Duration::hours(7))
+                    .format("%Y-%m-%d %H:%M:%S WIB")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let line = messages::format(
+            "admin_cli.checkin_line",
+            locale,
+            &[
+                ("time", &time),
+                ("kind", &label("kind", text("kind"))),
+                ("nip", &text("nip")),
+                ("name", &text("asn_name")),
+                ("office", &text("office_name")),
+                ("lat", &format!("{:.6}", number("latitude_e7") as f64 / 1e7)),
+                (
+                    "lon",
+                    &format!("{:.6}", number("longitude_e7") as f64 / 1e7),
+                ),
+                ("accuracy_m", &(number("accuracy_mm") / 1000).to_string()),
+                ("distance", &distance),
+                ("device_verdict", &label("verdict", text("device_verdict"))),
+                ("server_verdict", &label("verdict", text("server_verdict"))),
+                ("flags", &flags),
+                ("status", &text("status")),
+            ],
+        );
+        println!("- {line}");
+    }
+}
