@@ -14,8 +14,9 @@ use siperlu_core::sync::SyncError;
 /// Error of every exported call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum SiperluError {
-    /// The phone is not set up for this call yet (no device identity, NIP, enrolled face or
-    /// office configuration): the app sends the ASN to the step named by `message_id`.
+    /// The phone is not set up for this call yet (no device identity, NIP, enrolled face,
+    /// office configuration or place valid today): the app sends the ASN to the step named by
+    /// `message_id`.
     #[error("{message_id}: {reason}")]
     NotReady { message_id: String, reason: String },
     /// An argument is unusable: an unreadable photo, a bad NIP or GPS fix, an empty plan title.
@@ -74,7 +75,8 @@ pub fn map_device_error(error: DeviceError) -> SiperluError {
         DeviceError::NotInitialised { .. }
         | DeviceError::NoNip
         | DeviceError::NoTemplate
-        | DeviceError::NoConfig => SiperluError::NotReady { message_id, reason },
+        | DeviceError::NoConfig
+        | DeviceError::NoPlaces => SiperluError::NotReady { message_id, reason },
         DeviceError::InvalidNip { .. }
         | DeviceError::InvalidPhoto { .. }
         | DeviceError::InvalidFix { .. } => SiperluError::InvalidInput { message_id, reason },
@@ -211,6 +213,34 @@ mod test {
             detail: "item 1".into(),
         });
         assert!(matches!(blank, SiperluError::InvalidInput { .. }));
+    }
+
+    #[test]
+    fn sync_refusals_keep_the_server_reason_when_the_catalog_has_it() {
+        let refused = |error_id: &str| SyncError::Refused {
+            what: "registration",
+            status: 403,
+            error_id: error_id.to_string(),
+            message: "refused".to_string(),
+        };
+        let known = map_sync_error(refused("api.enrollment_code_invalid"));
+        assert!(matches!(known, SiperluError::Network { .. }), "{known:?}");
+        assert_eq!(known.message_id(), "api.enrollment_code_invalid");
+        assert_eq!(
+            map_sync_error(refused("api.something_new")).message_id(),
+            "sync.refused"
+        );
+
+        let offline = map_sync_error(SyncError::Unreachable {
+            attempts: 5,
+            detail: "connection refused".to_string(),
+        });
+        assert!(matches!(offline, SiperluError::Network { .. }));
+        assert_eq!(offline.message_id(), "sync.offline");
+        assert!(matches!(
+            map_sync_error(SyncError::Device(DeviceError::NoTemplate)),
+            SiperluError::NotReady { .. }
+        ));
     }
 
     #[test]
