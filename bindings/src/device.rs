@@ -1,7 +1,7 @@
 //! `SiperluDevice`, the object the Android app holds for the phone's whole life: it wraps
 //! core's `Device` (the store, the face engine and the clock) and delegates every call to it.
-//! Core locks the store per call, so the object is safe to share between threads; each method
-//! blocks (face inference takes a few hundred ms), so the app calls it off the main thread.
+//! Core locks the store per call, so the object is safe to share between threads. Each method
+//! blocks while face inference, SQLite or HTTP runs, so the app calls it off the main thread.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use crate::types::{
     LocationFix, PlanItem, PlanStatus, RegistrationInfo, TodayPlan,
 };
 
-/// Where the face models and ONNX Runtime are on the phone. The app copies the models out of
+/// Paths of the face models and ONNX Runtime on the phone. The app copies the models out of
 /// its assets once; ONNX Runtime is a native library packaged in the APK.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct FaceModelPaths {
@@ -69,7 +69,7 @@ impl std::fmt::Debug for SiperluDevice {
 }
 
 impl SiperluDevice {
-    /// The core device, shared with the sync client.
+    /// Returns the core device, which the sync client shares.
     pub(crate) fn core(&self) -> Arc<Device> {
         self.device.clone()
     }

@@ -66,7 +66,7 @@ impl SiperluError {
 const INTERNAL_ID: &str = "common.internal_error";
 
 /// Maps a device error, and logs it at the level its kind deserves: errors of the phone at
-/// `error`, refusals at `warn`, the ASN's own input mistakes at `info`. The reason never holds
+/// `error`, refusals at `warn`, the ASN's own input mistakes at `info`. The reason never contains
 /// the NIP (core keeps it out of its error texts).
 pub fn map_device_error(error: DeviceError) -> SiperluError {
     let message_id = error.message_id().to_string();
@@ -137,7 +137,7 @@ fn log_mapped(error: &SiperluError) {
             tracing::error!(message_id = error.message_id(), %error, "call failed")
         }
         SiperluError::Rejected { .. } | SiperluError::Network { .. } => {
-            tracing::warn!(message_id = error.message_id(), %error, "call refused")
+            tracing::warn!(message_id = error.message_id(), %error, "call rejected")
         }
         SiperluError::NotReady { .. } | SiperluError::InvalidInput { .. } => {
             tracing::info!(message_id = error.message_id(), "call needs other input")
@@ -216,7 +216,7 @@ mod test {
     }
 
     #[test]
-    fn sync_refusals_keep_the_server_reason_when_the_catalog_has_it() {
+    fn sync_refusal_keeps_catalog_id() {
         let refused = |error_id: &str| SyncError::Refused {
             what: "registration",
             status: 403,

@@ -1,6 +1,6 @@
 //! What the phone supplies to the core through Kotlin: the key vault (the Android Keystore on
 //! the phone) and the clocks. Each foreign trait has an adapter to the core trait of the same
-//! name, so core never sees an FFI type.
+//! name, so core never handles an FFI type.
 
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ pub trait PlatformClock: Send + Sync {
     /// `SystemClock.elapsedRealtime()`: ms since boot, counting deep sleep.
     fn elapsed_since_boot_ms(&self) -> Result<i64, SiperluError>;
 
-    /// An id that changes at each reboot (`Settings.Global.BOOT_COUNT` as text on Android).
+    /// Returns an id that changes at each reboot (`Settings.Global.BOOT_COUNT` as text on Android).
     fn boot_id(&self) -> Result<String, SiperluError>;
 }
 

@@ -53,8 +53,8 @@ fn core_options(options: Option<SyncOptions>) -> core_sync::SyncOptions {
     }
 }
 
-/// Told about each record's new sync state as soon as the store has it, on the sync thread;
-/// the history screen refreshes its badges from it.
+/// Receives each record's new sync state on the sync thread, as soon as the store has it. The
+/// history screen refreshes its badges from it.
 #[uniffi::export(foreign)]
 pub trait SyncListener: Send + Sync {
     fn record_state_changed(&self, record_id: String, state: SyncState);
@@ -87,7 +87,7 @@ pub struct RejectedRecord {
     pub reason: Reason,
 }
 
-/// What one sync run did.
+/// Summary of one sync run.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncReport {
     /// Records the server stored in this run.

@@ -31,7 +31,7 @@ impl From<store::DeviceIdentity> for DeviceInfo {
     }
 }
 
-/// Who uses the phone and where it syncs.
+/// The phone's registration: the ASN's NIP and the server it syncs with.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RegistrationInfo {
     /// NIP of the ASN (18 digits). Personal data: the app must not log it.
@@ -161,7 +161,7 @@ impl From<record::AttendanceKind> for AttendanceKind {
     }
 }
 
-/// What the check-in screen shows in its headline colour.
+/// Outcome class of a check-in, shown as the headline colour of the result screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum CheckInStatus {
     /// Face matched and live, inside the fence, no trust flag.
@@ -203,7 +203,7 @@ impl From<record::GeofenceCode> for GeofenceVerdict {
     }
 }
 
-/// Where a record's time comes from.
+/// Source of a record's trusted time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum TimeSource {
     /// The last server time anchor of this boot plus the elapsed time since.
@@ -330,11 +330,11 @@ impl From<CheckInOutcome> for CheckInResult {
 pub enum SyncState {
     /// Stored on the phone, not yet uploaded.
     Pending,
-    /// Uploaded; the server has not answered yet.
+    /// Uploaded, with no response from the server yet.
     Sent,
     /// The server stored it.
     Acknowledged,
-    /// The server refused it; `reject_reason` says why.
+    /// The server rejected it, for the reason in `reject_reason`.
     Rejected,
 }
 
@@ -393,7 +393,7 @@ impl From<core_device::HistoryEntry> for HistoryEntry {
 pub enum PlanStatus {
     Planned,
     Done,
-    /// Not done; the note says why.
+    /// Not done, with the reason in the note.
     NotDone,
 }
 

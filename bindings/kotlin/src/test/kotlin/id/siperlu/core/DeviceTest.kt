@@ -34,7 +34,7 @@ class DeviceTest {
         assertFalse(setupLogging(sink, LogLevel.TRACE), "logging is set up once per process")
     }
 
-    /** A phone with the NIP set, person A enrolled and the office configuration stored. */
+    /** Opens a phone with the NIP set, person A enrolled and the office configuration stored. */
     private fun readyPhone(clock: TestClock = TestClock()): SiperluDevice {
         val device = openPhone(clock = clock)
         device.setNip(TEST_NIP)
@@ -51,7 +51,7 @@ class DeviceTest {
     }
 
     @Test
-    fun checkInAcceptsPersonAInsideAndRejectsPersonB() {
+    fun checkInJudgesFaceAndFence() {
         val device = readyPhone()
 
         val accepted = device.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(10.0))
@@ -72,7 +72,8 @@ class DeviceTest {
         assertEquals(CheckInStatus.REJECTED, rejected.status)
         assertFalse(rejected.faceMatched)
         val noMatch = rejected.reasons.single { it.id == "face.no_match" }
-        assertTrue(noMatch.textId.isNotBlank() && noMatch.textId != noMatch.textEn, noMatch.toString())
+        assertTrue(noMatch.textId.isNotBlank(), noMatch.toString())
+        assertTrue(noMatch.textId != noMatch.textEn, noMatch.toString())
 
         // Person A 1 km north: recorded, rejected by the fence, with the distance shown.
         val outside = device.checkIn(AttendanceKind.CHECK_OUT, listOf(photo("obama3.jpg")), fixNorthOfOffice(1_000.0))

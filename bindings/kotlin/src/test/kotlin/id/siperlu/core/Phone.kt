@@ -17,8 +17,9 @@ import javax.crypto.spec.GCMParameterSpec
 /*
  * What a phone supplies to the Rust core, written in Kotlin as the Android app will write it,
  * and the helpers the JVM tests share. A phone's Keystore, camera, GPS and clocks cannot exist
- * on the JVM: AesGcmKeyVault stands in for the Android Keystore, photo files for camera
- * frames, LocationFix values for GPS fixes, and TestClock for the Android clocks.
+ * on the JVM, so the tests mock them: AesGcmKeyVault replaces the Android Keystore, photo files
+ * replace camera frames, LocationFix values replace GPS fixes, and TestClock replaces the
+ * Android clocks.
  */
 
 /** NIP of the test ASN; 18 digits, as the activation screen takes it. */
@@ -40,7 +41,7 @@ fun photo(name: String): ByteArray {
     return file.readBytes()
 }
 
-/** The face models and ONNX Runtime of the developer cache, as the app passes its own. */
+/** Returns the paths of the face models and ONNX Runtime in the developer cache. */
 fun modelPaths(): FaceModelPaths {
     val cache = File(repoRoot, ".cache")
     return FaceModelPaths(
@@ -53,7 +54,7 @@ fun modelPaths(): FaceModelPaths {
 /**
  * The key vault in Kotlin, standing in for the Android Keystore: an AES-256-GCM key held in
  * memory by javax.crypto. On the phone the key is generated inside the Keystore
- * (`KeyGenParameterSpec` with `PURPOSE_ENCRYPT or PURPOSE_DECRYPT`) and never leaves it; the
+ * (`KeyGenParameterSpec` with `PURPOSE_ENCRYPT or PURPOSE_DECRYPT`) and never leaves it. The
  * blob layout (a 12-byte IV, then the ciphertext with its 16-byte tag) stays the same.
  */
 class AesGcmKeyVault(private val key: SecretKey = newKey()) : KeyVault {
@@ -106,7 +107,7 @@ class TestClock(val bootId: String = UUID.randomUUID().toString()) : PlatformClo
     override fun bootId(): String = bootId
 }
 
-/** A fix `northM` metres north of the office centre, taken now, as the fused provider reports it. */
+/** Builds a fix `northM` metres north of the office centre, taken now by the fused provider. */
 fun fixNorthOfOffice(northM: Double, isMock: Boolean = false): LocationFix =
     locationFixFromDegrees(OFFICE_LAT + northM / 110_574.0, OFFICE_LON, 8.0, System.currentTimeMillis(), "fused", isMock)
 
@@ -139,7 +140,7 @@ class EnvelopeSigner(val keyId: String = "server-test") {
     }
 }
 
-/** The configuration document for one office in Makassar, as the server would issue it. */
+/** Builds the configuration document for one office in Makassar, as the server issues it. */
 fun officeConfig(deviceId: String, issuedAtMs: Long = System.currentTimeMillis()): ByteArray =
     """
     {"format": 1, "issued_at_ms": $issuedAtMs, "device_id": "$deviceId", "nip": "$TEST_NIP",
