@@ -209,6 +209,42 @@ class DeviceTest {
     }
 
     @Test
+    fun platformCallbackFailuresAreTyped() {
+        // A vault that throws an undeclared exception (a Keystore bug) becomes a Device error.
+        val folder = kotlin.io.path.createTempDirectory("siperlu-broken-vault").toFile()
+        val vault = AesGcmKeyVault()
+        val first = openPhone(vault = vault, folder = folder)
+        first.setNip(TEST_NIP)
+        first.enrollFace(listOf(photo("obama.jpg"), photo("obama2.jpg"), photo("32bit.png")))
+        val signer = EnvelopeSigner()
+        first.pinServerKey(signer.keyId, signer.publicKey)
+        first.saveConfig(signer.sign(officeConfig(first.identity().deviceId)))
+        first.close()
+        val broken = object : KeyVault {
+            override fun wrap(plaintext: ByteArray): ByteArray = vault.wrap(plaintext)
+            override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("keystore unavailable")
+        }
+        val device = openPhone(vault = broken, folder = folder)
+        val error = assertThrows(SiperluException.Device::class.java) {
+            device.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(0.0))
+        }
+        assertEquals("device.storage", error.messageId)
+        device.close()
+
+        // A clock whose boot id throws still lets the ASN check in, on the wall clock.
+        val clock = object : PlatformClock {
+            val inner = TestClock()
+            override fun wallClockMs(): Long = inner.wallClockMs()
+            override fun elapsedSinceBootMs(): Long = inner.elapsedSinceBootMs()
+            override fun bootId(): String = throw SiperluException.Device("device.storage", "boot count unreadable")
+        }
+        val phone = openPhone(vault = vault, clock = clock, folder = folder)
+        val result = phone.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(0.0))
+        assertEquals(CheckInStatus.ACCEPTED, result.status, result.reasons.toString())
+        assertEquals(TimeSource.WALL_CLOCK, result.timeSource)
+    }
+
+    @Test
     fun logsCarryIdsButNeverTheNip() {
         val device = readyPhone()
         device.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(0.0))
