@@ -24,7 +24,7 @@ pub struct AdminArgs {
     /// File holding the admin's password (its first line).
     #[arg(long)]
     password_file: PathBuf,
-    /// Print the server's JSON answer instead of the id alone.
+    /// Print the server's JSON response instead of the id alone.
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -145,7 +145,7 @@ impl Session {
         })
     }
 
-    /// Sends one admin request and returns the JSON answer, failing on any status above 299.
+    /// Sends one admin request and returns the JSON response, failing on any status above 299.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
         let method = reqwest::Method::from_bytes(method.as_bytes())?;
         let mut request = self
@@ -163,7 +163,7 @@ impl Session {
         let answer: Value =
             serde_json::from_slice(&response.bytes().unwrap_or_default()).unwrap_or_default();
         if status > 299 {
-            bail!("{path} answered HTTP {status}: {answer}");
+            bail!("{path} returned HTTP {status}: {answer}");
         }
         Ok(answer)
     }

@@ -51,7 +51,7 @@ fn reason_ids(outcome: &CheckInOutcome) -> Vec<&str> {
 }
 
 #[test]
-fn demo_journey_from_office_setup_to_the_admin_list() {
+fn demo_journey_end_to_end() {
     // Server and admin setup.
     let server = TestServer::start();
     let admin = Admin::login(&server.url());
@@ -253,7 +253,7 @@ fn demo_journey_from_office_setup_to_the_admin_list() {
         flags(shown)
     );
 
-    // The admin page answers at the address the demo prints.
+    // The admin page responds at the address the demo prints.
     let page = reqwest::blocking::get(format!("{}/admin", server.url())).expect("admin page");
     assert!(
         page.status().is_success() || page.status().is_redirection(),

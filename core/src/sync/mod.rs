@@ -99,7 +99,7 @@ pub struct RejectedRecord {
     pub reason_id: String,
 }
 
-/// What one sync run did.
+/// Counts and results of one sync run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncReport {
     /// Records the server stored in this run (answered `accepted`).
@@ -325,7 +325,7 @@ impl SyncClient {
         let document: SignedDocumentWire = parse_json("configuration", &answer.body)?;
         let envelope = decode_envelope("configuration", &document.envelope)?;
         SignedEnvelope::open(&envelope, &pinned).map_err(|error| {
-            tracing::warn!(pinned_key_id = %pinned.key_id, "configuration with an untrusted signature refused");
+            tracing::warn!(pinned_key_id = %pinned.key_id, "configuration with an untrusted signature rejected");
             SyncError::UntrustedSignature {
                 document: "the configuration",
                 pinned_key_id: pinned.key_id.clone(),
@@ -520,7 +520,7 @@ impl SyncClient {
         }
         self.notify(&acknowledged, OutboxState::Acknowledged);
         for refused in &rejected {
-            tracing::warn!(record_id = %refused.record_id, reason_id = %refused.reason_id, "record refused by the server");
+            tracing::warn!(record_id = %refused.record_id, reason_id = %refused.reason_id, "record rejected by the server");
             self.notify(&[refused.record_id], OutboxState::Rejected);
         }
         self.notify(&unanswered, OutboxState::Pending);
@@ -627,7 +627,7 @@ impl SyncClient {
         }
     }
 
-    /// One attempt: signs (with a fresh nonce and the current time) and sends.
+    /// Signs the request (with a fresh nonce and the current time) and sends it once.
     fn attempt(
         &self,
         method: &'static str,
