@@ -158,6 +158,8 @@ impl SiperluDevice {
     /// Runs one sync with the server the phone registered with: a time anchor, the pending
     /// records, the work plan revisions, then the configuration. Records acknowledged before an
     /// error keep that state; the rest stay pending for the next run.
+    // NOTE: nothing here stops two runs at once; the app runs sync as one unique WorkManager
+    // job, and a second concurrent run would upload the same records and get `duplicate`.
     pub fn sync_now(
         &self,
         options: Option<SyncOptions>,
