@@ -1,11 +1,23 @@
 //! siperlu-ffi: the thin UniFFI layer the Android app calls.
 //!
-//! Every exported function delegates to siperlu-core; none holds logic of its own.
+//! Every exported function delegates to siperlu-core; none holds logic of its own. The app
+//! holds one [`device::SiperluDevice`], supplies the key vault and the clocks as Kotlin
+//! implementations of [`platform::KeyVault`] and [`platform::PlatformClock`], and receives every
+//! failure as a [`error::SiperluError`] (`SiperluException` in Kotlin). docs/BINDINGS.md
+//! describes the API from the app's side.
+
+pub mod device;
+pub mod error;
+pub mod logging;
+pub mod platform;
+pub mod sync;
+pub mod types;
 
 uniffi::setup_scaffolding!();
 
 /// Returns the text of message `id` for a BCP 47 `locale_tag` (`id-ID`, `en`, ...), or the id
-/// itself when the catalog has no such message.
+/// itself when the catalog has no such message. The app shows `SiperluException.messageId`
+/// through it.
 #[uniffi::export]
 pub fn message_text(id: String, locale_tag: String) -> String {
     let locale = siperlu_core::messages::Locale::from_tag(&locale_tag);
