@@ -90,6 +90,7 @@ pub fn map_device_error(error: DeviceError) -> SiperluError {
         | DeviceError::ConfigRejected { .. }
         | DeviceError::PlanRejected { .. } => SiperluError::Rejected { message_id, reason },
         DeviceError::TemplateUnusable { .. }
+        | DeviceError::WrongVault { .. }
         | DeviceError::Storage { .. }
         | DeviceError::ModelsUnavailable { .. } => SiperluError::Device { message_id, reason },
         DeviceError::Internal { .. } => SiperluError::Internal { message_id, reason },
