@@ -107,8 +107,11 @@ class DeviceTest {
         assertThrows(SiperluException.InvalidInput::class.java) {
             device.checkIn(AttendanceKind.CHECK_IN, listOf(), fixNorthOfOffice(0.0))
         }
+        // Three different unreadable files, so that the duplicate-photo check does not answer first.
+        val otherGarbage = garbage.copyOf().also { it[0] = 1 }
+        val thirdGarbage = garbage.copyOf().also { it[0] = 2 }
         assertThrows(SiperluException.InvalidInput::class.java) {
-            device.enrollFace(listOf(garbage, garbage, garbage))
+            device.enrollFace(listOf(garbage, otherGarbage, thirdGarbage))
         }
         assertTrue(device.history(10u).isEmpty(), "a malformed attempt records nothing")
     }
@@ -200,12 +203,14 @@ class DeviceTest {
 
         // Another Keystore key (a reinstalled app, a wiped Keystore) cannot unwrap the stored
         // template or device key: a typed error the app shows, not a crash.
-        val stranger = openPhone(vault = AesGcmKeyVault(), folder = folder)
+        // Opening the store checks the vault, so the error comes before anything is written.
         val error = assertThrows(SiperluException.Device::class.java) {
-            stranger.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(0.0))
+            openPhone(vault = AesGcmKeyVault(), folder = folder)
         }
         assertEquals("device.storage", error.messageId)
-        assertEquals(1, stranger.history(10u).size, "the failed attempt recorded nothing")
+        val owner = openPhone(vault = vault, folder = folder)
+        assertEquals(1, owner.history(10u).size, "the refused open recorded nothing")
+        owner.close()
     }
 
     @Test
@@ -224,12 +229,10 @@ class DeviceTest {
             override fun wrap(plaintext: ByteArray): ByteArray = vault.wrap(plaintext)
             override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("keystore unavailable")
         }
-        val device = openPhone(vault = broken, folder = folder)
         val error = assertThrows(SiperluException.Device::class.java) {
-            device.checkIn(AttendanceKind.CHECK_IN, listOf(photo("obama3.jpg")), fixNorthOfOffice(0.0))
+            openPhone(vault = broken, folder = folder)
         }
         assertEquals("device.storage", error.messageId)
-        device.close()
 
         // A clock whose boot id throws still lets the ASN check in, on the wall clock.
         val clock = object : PlatformClock {
