@@ -5,8 +5,11 @@
 //! for the phone's GPS fix, which cannot exist here. Run `scripts/setup` first for the models
 //! and photos.
 
+mod common;
+
+use common::{siperlu, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use siperlu_core::record::verify_chain;
@@ -17,21 +20,6 @@ const NIP: &str = "198503152010011002";
 const OFFICES: &str = r#"{"offices": [{"id": "bkpsdm-makassar", "name": "BKPSDM Kota Makassar",
   "time_zone": "WITA", "fences": [{"type": "circle", "center": {"lat": -5.1477, "lon": 119.4327},
   "radius_m": 100}]}]}"#;
-
-fn siperlu(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_siperlu"))
-        .args(arguments)
-        .output()
-        .expect("siperlu runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn photo(name: &str) -> String {
     let path: PathBuf = siperlu_core::assets::test_photo(&format!("face_recognition/{name}"));

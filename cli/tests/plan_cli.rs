@@ -1,27 +1,14 @@
 //! Drives `siperlu device plan set|show` on a real data folder: revisions are numbered and
 //! signed, an empty title and a passed cutoff are rejected with the catalog's texts.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{siperlu, text};
 
 const NIP: &str = "199001012015031001";
 const OFFICES_WITA: &str = r#"{"offices": [{"id": "bkpsdm-makassar", "name": "BKPSDM Kota Makassar",
   "time_zone": "WITA", "fences": [{"type": "circle", "center": {"lat": -5.1477, "lon": 119.4327},
   "radius_m": 100}]}]}"#;
-
-fn siperlu(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_siperlu"))
-        .args(arguments)
-        .output()
-        .expect("siperlu runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 // NOTE: saving uses the default 23:59 cutoff, so this test fails if it runs during the minute
 // 23:59-00:00 WITA (15:59 UTC).

@@ -5,8 +5,11 @@
 //! The record is appended through siperlu-core directly, because the check-in command (face,
 //! geofence and time together) is not part of this test.
 
+mod common;
+
+use common::{siperlu, text};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 
 use siperlu_core::record::{
@@ -16,21 +19,6 @@ use siperlu_core::record::{
 use siperlu_core::store::Store;
 use siperlu_core::time::TimeSource;
 use siperlu_core::vault::{KeyVault, SoftwareVault};
-
-fn siperlu(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_siperlu"))
-        .args(arguments)
-        .output()
-        .expect("siperlu runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn append_one_record(data_dir: &Path) {
     append_record(data_dir, true);

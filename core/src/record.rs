@@ -204,7 +204,7 @@ pub struct AttendanceRecord {
     pub trusted_time_ms: i64,
     /// Bound on the trusted-time error in ms; `u32::MAX` when unbounded (wall clock).
     pub trusted_uncertainty_ms: u32,
-    /// Where the trusted time comes from.
+    /// Source of the trusted time.
     pub time_source: TimeSource,
     /// UTC offset of the office zone at the trusted time, in minutes (420 WIB, 480 WITA,
     /// 540 WIT), -720..=840.
@@ -702,7 +702,7 @@ pub struct ChainFinding {
     pub sequence: Option<u64>,
     /// Record id, when the bytes decode.
     pub record_id: Option<Uuid>,
-    /// What was found.
+    /// Finding for this record.
     pub status: ChainStatus,
 }
 

@@ -113,13 +113,13 @@ pub struct TrustedTime {
     /// Bound on the estimate's error in milliseconds; [`UNBOUNDED_UNCERTAINTY_MS`] for the
     /// wall clock.
     pub uncertainty_ms: u32,
-    /// Where the estimate comes from.
+    /// Source of the estimate.
     pub source: TimeSource,
     /// Reason ids of what did not add up (`time.*` in the message catalog).
     pub flags: Vec<&'static str>,
 }
 
-/// Why a time question has no answer.
+/// Errors of timestamp conversion, zone parsing and shift attribution.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
     /// A millisecond timestamp outside the range chrono can represent.

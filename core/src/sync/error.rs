@@ -41,7 +41,7 @@ pub enum SyncError {
         pinned_key_id: String,
         detail: String,
     },
-    /// The server answered with something this client cannot read.
+    /// The server sent a response this client cannot read.
     #[error("unexpected answer to {what}: {detail}")]
     Protocol { what: &'static str, detail: String },
     /// The device API refused to store what the server sent, or could not read the store.

@@ -8,7 +8,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::request_auth::{RequestParts, SignedHeaders};
 
-/// The server's answer to one request.
+/// The server's response to one request.
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub status: u16,

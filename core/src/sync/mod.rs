@@ -48,7 +48,7 @@ pub const MAX_BATCH_RECORDS: usize = 100;
 pub struct SyncOptions {
     /// Time allowed to open a connection, in ms.
     pub connect_timeout_ms: u64,
-    /// Time allowed for a whole request and its answer, in ms.
+    /// Time allowed for a whole request and its response, in ms.
     pub request_timeout_ms: u64,
     /// Attempts per request (or per record batch) before the run gives up, at least 1.
     pub max_attempts: u32,
@@ -216,7 +216,7 @@ impl SyncClient {
         })
     }
 
-    /// Sets the observer told about outbox state changes.
+    /// Sets the observer that receives outbox state changes.
     pub fn with_observer(mut self, observer: Arc<dyn SyncObserver>) -> SyncClient {
         self.observer = Some(observer);
         self
@@ -571,7 +571,7 @@ impl SyncClient {
         Ok(self.device.lock_store()?.records_in_state(state, limit)?)
     }
 
-    /// Moves records to `to` in the store (sent or pending), then tells the observer.
+    /// Moves records to `to` in the store (sent or pending), then notifies the observer.
     fn set_state(&self, ids: &[Uuid], to: OutboxState) -> Result<(), SyncError> {
         if ids.is_empty() {
             return Ok(());
