@@ -8,6 +8,7 @@
 mod admin;
 mod admin_cli;
 mod api;
+mod app;
 mod common;
 mod device;
 mod face;
@@ -86,6 +87,7 @@ const SECTIONS: &[&[Message]] = &[
     device::MESSAGES,
     sync::MESSAGES,
     admin_cli::MESSAGES,
+    app::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.
