@@ -1,0 +1,79 @@
+/*
+ * The base of every screen: access to the app process and its texts, and runtime permissions
+ * asked with the reason shown first, in the phone's language (Bahasa Indonesia unless it is English),
+ * before Android's own dialog.
+ */
+package id.siperlu.app
+
+import android.app.Activity
+import android.app.AlertDialog
+import android.content.pm.PackageManager
+
+/** A permission the screen needs, with the catalog ids of its explanation and its refusal. */
+data class NeededPermission(val permission: String, val explanationId: String, val deniedId: String)
+
+abstract class ScreenActivity : Activity() {
+    protected val app: SiperluApp get() = application as SiperluApp
+
+    protected lateinit var texts: Texts
+        private set
+
+    private var waitingFor: List<NeededPermission> = emptyList()
+    private var onAllGranted: (() -> Unit)? = null
+
+    override fun onCreate(savedInstanceState: android.os.Bundle?) {
+        super.onCreate(savedInstanceState)
+        texts = app.texts()
+    }
+
+    /**
+     * Runs [then] once every permission in [needed] is granted. For each missing one it first
+     * explains why in a dialog, then requests it from Android. A refusal shows its text and stops.
+     */
+    protected fun withPermissions(needed: List<NeededPermission>, then: () -> Unit) {
+        val missing = needed.firstOrNull { checkSelfPermission(it.permission) != PackageManager.PERMISSION_GRANTED }
+        if (missing == null) {
+            then()
+            return
+        }
+        waitingFor = needed
+        onAllGranted = then
+        AlertDialog.Builder(this)
+            .setMessage(texts[missing.explanationId])
+            .setCancelable(false)
+            .setPositiveButton(texts["app.continue_button"]) { _, _ ->
+                requestPermissions(arrayOf(missing.permission), PERMISSION_REQUEST_CODE)
+            }
+            .show()
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        if (requestCode != PERMISSION_REQUEST_CODE || permissions.isEmpty()) {
+            return
+        }
+        val asked = waitingFor.firstOrNull { it.permission == permissions[0] } ?: return
+        val then = onAllGranted ?: return
+        if (grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) {
+            withPermissions(waitingFor, then)
+        } else {
+            onAllGranted = null
+            showMessage(texts, texts[asked.deniedId])
+        }
+    }
+
+    companion object {
+        private const val PERMISSION_REQUEST_CODE = 7301
+
+        val CAMERA = NeededPermission(
+            android.Manifest.permission.CAMERA,
+            "app.camera_permission_reason",
+            "app.camera_permission_denied",
+        )
+        val FINE_LOCATION = NeededPermission(
+            android.Manifest.permission.ACCESS_FINE_LOCATION,
+            "app.location_permission_reason",
+            "app.location_permission_denied",
+        )
+    }
+}
