@@ -50,6 +50,9 @@ class CheckInActivity : ScreenActivity() {
 
     override fun onResume() {
         super.onResume()
+        if (camera != null) {
+            return
+        }
         withPermissions(listOf(CAMERA, FINE_LOCATION)) {
             val opened = FrontCamera(this, preview)
             camera = opened

@@ -43,6 +43,7 @@ class FrontCamera(context: Context, private val preview: TextureView) {
     private var reader: ImageReader? = null
     private var sensorOrientationDeg = 270
     private var pending: Burst? = null
+    private var closed = false
 
     private class Burst(val frameCount: Int, val onDone: (Result<List<ByteArray>>) -> Unit) {
         val frames = ArrayList<ByteArray>()
@@ -133,6 +134,7 @@ class FrontCamera(context: Context, private val preview: TextureView) {
     /** Stops the preview and releases the camera; the object cannot be opened again. */
     fun close() {
         handler.post {
+            closed = true
             pending = null
             session?.close()
             camera?.close()
@@ -165,8 +167,15 @@ class FrontCamera(context: Context, private val preview: TextureView) {
 
     @SuppressLint("MissingPermission")
     private fun openDevice(cameraId: String, previewSurface: Surface, jpegSurface: Surface, fail: (String) -> Unit) {
+        if (closed) {
+            return
+        }
         val callback = object : CameraDevice.StateCallback() {
             override fun onOpened(device: CameraDevice) {
+                if (closed) {
+                    device.close()
+                    return
+                }
                 camera = device
                 startSession(device, previewSurface, jpegSurface, fail)
             }

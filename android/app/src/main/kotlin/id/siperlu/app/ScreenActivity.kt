@@ -21,6 +21,10 @@ abstract class ScreenActivity : Activity() {
     private var waitingFor: List<NeededPermission> = emptyList()
     private var onAllGranted: (() -> Unit)? = null
 
+    // True from the explanation dialog until Android returns the result. Android's own dialog
+    // pauses and resumes the activity, and onResume must not start a second request meanwhile.
+    private var requestInFlight = false
+
     override fun onCreate(savedInstanceState: android.os.Bundle?) {
         super.onCreate(savedInstanceState)
         texts = app.texts()
@@ -29,13 +33,22 @@ abstract class ScreenActivity : Activity() {
     /**
      * Runs [then] once every permission in [needed] is granted. For each missing one it first
      * explains why in a dialog, then requests it from Android. A refusal shows its text and stops.
+     * While a request is in flight, a second call does nothing: the running request continues.
      */
     protected fun withPermissions(needed: List<NeededPermission>, then: () -> Unit) {
+        if (!requestInFlight) {
+            continuePermissions(needed, then)
+        }
+    }
+
+    private fun continuePermissions(needed: List<NeededPermission>, then: () -> Unit) {
         val missing = needed.firstOrNull { checkSelfPermission(it.permission) != PackageManager.PERMISSION_GRANTED }
         if (missing == null) {
+            requestInFlight = false
             then()
             return
         }
+        requestInFlight = true
         waitingFor = needed
         onAllGranted = then
         AlertDialog.Builder(this)
@@ -55,8 +68,9 @@ abstract class ScreenActivity : Activity() {
         val asked = waitingFor.firstOrNull { it.permission == permissions[0] } ?: return
         val then = onAllGranted ?: return
         if (grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) {
-            withPermissions(waitingFor, then)
+            continuePermissions(waitingFor, then)
         } else {
+            requestInFlight = false
             onAllGranted = null
             showMessage(texts, texts[asked.deniedId])
         }

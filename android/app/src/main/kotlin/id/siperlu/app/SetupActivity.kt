@@ -49,6 +49,9 @@ class SetupActivity : ScreenActivity() {
 
     override fun onResume() {
         super.onResume()
+        if (camera != null) {
+            return
+        }
         withPermissions(listOf(CAMERA)) {
             val opened = FrontCamera(this, preview)
             camera = opened

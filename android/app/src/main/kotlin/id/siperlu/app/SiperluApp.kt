@@ -14,6 +14,7 @@ import id.siperlu.core.LogLevel
 import id.siperlu.core.SiperluDevice
 import id.siperlu.core.SiperluException
 import id.siperlu.core.setupLogging
+import java.io.IOException
 import java.util.Locale
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
@@ -49,9 +50,14 @@ class SiperluApp : Application() {
     @Synchronized
     fun device(): SiperluDevice {
         device?.let { return it }
+        val models = try {
+            ModelFiles.install(this)
+        } catch (error: IOException) {
+            throw SiperluException.Device("device.models_unavailable", "copying the face models failed: ${error.message}")
+        }
         val opened = SiperluDevice.open(
             filesDir.path,
-            ModelFiles.install(this),
+            models,
             SecretKeyVault(KeystoreVaultKey::load),
             AndroidClock(contentResolver),
         )

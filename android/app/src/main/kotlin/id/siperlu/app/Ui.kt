@@ -52,7 +52,13 @@ fun LinearLayout.addButton(label: String, onClick: () -> Unit): Button {
         text = label
         setOnClickListener { onClick() }
     }
-    addView(view, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT))
+    // In a row, buttons share the width equally; in a column, each takes the full width.
+    val params = if (orientation == LinearLayout.HORIZONTAL) {
+        LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
+    } else {
+        LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT)
+    }
+    addView(view, params)
     return view
 }
 
