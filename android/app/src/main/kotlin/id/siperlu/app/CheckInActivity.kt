@@ -8,6 +8,7 @@
 package id.siperlu.app
 
 import android.os.Bundle
+import android.util.Log
 import android.view.TextureView
 import android.widget.Button
 import android.widget.LinearLayout
@@ -114,6 +115,7 @@ class CheckInActivity : ScreenActivity() {
     }
 
     private fun abandon(message: String) {
+        Log.w(LogcatSink.TAG, "check-in attempt abandoned before the core call: $message")
         locator.cancel()
         captureButton.isEnabled = true
         progressLine.text = ""

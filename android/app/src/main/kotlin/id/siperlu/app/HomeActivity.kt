@@ -8,7 +8,9 @@ package id.siperlu.app
 
 import android.app.AlertDialog
 import android.content.Intent
+import android.graphics.Typeface
 import android.os.Bundle
+import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
@@ -20,6 +22,8 @@ import id.siperlu.core.TodayPlan
 
 class HomeActivity : ScreenActivity() {
     private lateinit var statusLine: TextView
+    private lateinit var checkInButton: Button
+    private lateinit var checkOutButton: Button
     private lateinit var pendingLine: TextView
     private lateinit var planColumn: LinearLayout
     private var plan: TodayPlan? = null
@@ -29,8 +33,8 @@ class HomeActivity : ScreenActivity() {
         val column = setColumnContent()
         column.addText(texts["app.home_title"], 22f)
         statusLine = column.addText(texts["app.working"])
-        column.addButton(texts["app.check_in_button"]) { openCheckIn(AttendanceKind.CHECK_IN) }
-        column.addButton(texts["app.check_out_button"]) { openCheckIn(AttendanceKind.CHECK_OUT) }
+        checkInButton = column.addButton(texts["app.check_in_button"]) { openCheckIn(AttendanceKind.CHECK_IN) }
+        checkOutButton = column.addButton(texts["app.check_out_button"]) { openCheckIn(AttendanceKind.CHECK_OUT) }
 
         pendingLine = column.addText("")
         column.addButton(texts["app.sync_now_button"]) { syncNow() }
@@ -73,6 +77,12 @@ class HomeActivity : ScreenActivity() {
     private fun showState(state: HomeState) {
         statusLine.text = describeStatus(state.status, texts)
         pendingLine.text = describePending(state.pendingSyncCount, texts)
+
+        // Both buttons stay enabled, because the core decides what a second check-in means;
+        // the likely next one is shown in bold.
+        val checkInNext = state.suggestedKind == AttendanceKind.CHECK_IN
+        checkInButton.setTypeface(null, if (checkInNext) Typeface.BOLD else Typeface.NORMAL)
+        checkOutButton.setTypeface(null, if (checkInNext) Typeface.NORMAL else Typeface.BOLD)
     }
 
     private fun showPlan(today: TodayPlan) {

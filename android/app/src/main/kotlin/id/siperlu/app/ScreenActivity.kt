@@ -62,16 +62,21 @@ abstract class ScreenActivity : Activity() {
 
     override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
         super.onRequestPermissionsResult(requestCode, permissions, grantResults)
-        if (requestCode != PERMISSION_REQUEST_CODE || permissions.isEmpty()) {
+        if (requestCode != PERMISSION_REQUEST_CODE) {
             return
         }
-        val asked = waitingFor.firstOrNull { it.permission == permissions[0] } ?: return
-        val then = onAllGranted ?: return
+        requestInFlight = false
+        val then = onAllGranted
+        onAllGranted = null
+
+        // Empty arrays mean Android cancelled the request; the next onResume requests them again.
+        val asked = permissions.firstOrNull()?.let { name -> waitingFor.firstOrNull { it.permission == name } }
+        if (asked == null || then == null) {
+            return
+        }
         if (grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) {
             continuePermissions(waitingFor, then)
         } else {
-            requestInFlight = false
-            onAllGranted = null
             showMessage(texts, texts[asked.deniedId])
         }
     }

@@ -10,6 +10,7 @@ import android.app.Application
 import android.content.pm.ApplicationInfo
 import android.os.Handler
 import android.os.Looper
+import android.util.Log
 import id.siperlu.core.LogLevel
 import id.siperlu.core.SiperluDevice
 import id.siperlu.core.SiperluException
@@ -44,8 +45,8 @@ class SiperluApp : Application() {
 
     /**
      * Returns the process's device, opening it on first use: this copies the models out of
-     * the APK, loads them (seconds on a cheap phone) and opens the store. Call it off the main
-     * thread.
+     * the APK, loads them into ONNX Runtime and opens the store. Call it off the main thread,
+     * because model loading alone blocks for a noticeable time.
      */
     @Synchronized
     fun device(): SiperluDevice {
@@ -92,7 +93,9 @@ class SiperluApp : Application() {
                     SyncRunResult.Done(opened.syncNow(null, null))
                 }
             } catch (error: SiperluException) {
-                SyncRunResult.Failed(error, outcomeAfterError(error, trigger))
+                val outcome = outcomeAfterError(error, trigger)
+                Log.w(LogcatSink.TAG, "sync ($trigger) failed, next step $outcome: ${error.message}")
+                SyncRunResult.Failed(error, outcome)
             }
         }
         return result ?: SyncRunResult.Busy

@@ -10,6 +10,7 @@ import android.app.AlertDialog
 import android.content.Context
 import android.graphics.Color
 import android.text.InputType
+import android.util.Log
 import android.util.TypedValue
 import android.view.ViewGroup
 import android.widget.Button
@@ -93,10 +94,18 @@ fun Activity.showMessage(texts: Texts, message: String) {
 
 /**
  * Returns the text for a failed background call: the catalog text of a SiperluException, and
- * `common.internal_error` for anything else (a bug, which the core's logs and logcat record).
+ * `common.internal_error` for anything else. Logs the failure first, because the screen shows
+ * it and does not re-raise it. A SiperluException's reason holds no NIP or key (the core keeps
+ * them out); any other exception is logged by class name only.
  */
-fun failureText(texts: Texts, failure: Throwable, vararg values: Pair<String, Any>): String =
-    if (failure is SiperluException) texts.errorText(failure, *values) else texts["common.internal_error"]
+fun failureText(texts: Texts, failure: Throwable, vararg values: Pair<String, Any>): String {
+    if (failure is SiperluException) {
+        Log.w(LogcatSink.TAG, "call failed: ${failure.javaClass.simpleName} ${failure.message}")
+        return texts.errorText(failure, *values)
+    }
+    Log.e(LogcatSink.TAG, "call failed with an unexpected ${failure.javaClass.name}")
+    return texts["common.internal_error"]
+}
 
 /** Returns how far the display is turned from the phone's natural orientation, in degrees. */
 @Suppress("DEPRECATION")
