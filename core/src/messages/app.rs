@@ -234,8 +234,13 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "app.result_office",
-        id_text: "Kantor: {office}, jarak {distance_m} m",
-        en_text: "Office: {office}, distance {distance_m} m",
+        id_text: "Kantor: {office}",
+        en_text: "Office: {office}",
+    },
+    Message {
+        id: "app.result_distance",
+        id_text: "Jarak ke batas area kantor: {distance_m} m",
+        en_text: "Distance to the office area's boundary: {distance_m} m",
     },
     Message {
         id: "app.result_time",

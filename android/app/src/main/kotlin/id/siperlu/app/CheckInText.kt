@@ -16,8 +16,8 @@ fun reasonText(reason: Reason, texts: Texts): String = if (texts.isEnglish) reas
 
 /**
  * Returns the result lines: the headline, each reason, the time in the office zone with the
- * attendance day, the coordinates with their accuracy, and the office with the distance.
- * Distances and accuracies are rounded to whole metres.
+ * attendance day, the coordinates with their accuracy, the office, and the distance to its
+ * fence when outside. Distances and accuracies are rounded to whole metres.
  */
 fun describeCheckIn(result: CheckInResult, texts: Texts): List<ResultLine> {
     val lines = ArrayList<ResultLine>()
@@ -44,11 +44,11 @@ fun describeCheckIn(result: CheckInResult, texts: Texts): List<ResultLine> {
     )))
 
     if (result.officeName.isNotEmpty()) {
-        lines.add(ResultLine(texts.format(
-            "app.result_office",
-            "office" to result.officeName,
-            "distance_m" to result.distanceM.roundToLong(),
-        )))
+        lines.add(ResultLine(texts.format("app.result_office", "office" to result.officeName)))
+    }
+    // The core reports 0 m inside a fence, so the distance is shown only when it says something.
+    if (result.distanceM > 0.0) {
+        lines.add(ResultLine(texts.format("app.result_distance", "distance_m" to result.distanceM.roundToLong())))
     }
     return lines
 }

@@ -84,20 +84,10 @@ class SiperluApp : Application() {
 
     /** Runs one sync on the calling thread unless another is running. */
     fun runSync(trigger: SyncTrigger): SyncRunResult {
-        val result = syncGate.runExclusive {
-            try {
-                val opened = device()
-                if (opened.registration()?.serverUrl == null) {
-                    SyncRunResult.NotRegistered
-                } else {
-                    SyncRunResult.Done(opened.syncNow(null, null))
-                }
-            } catch (error: SiperluException) {
-                val outcome = outcomeAfterError(error, trigger)
-                Log.w(LogcatSink.TAG, "sync ($trigger) failed, next step $outcome: ${error.message}")
-                SyncRunResult.Failed(error, outcome)
-            }
+        val result = runSyncOnce(syncGate, trigger) { device() }
+        if (result is SyncRunResult.Failed) {
+            Log.w(LogcatSink.TAG, "sync ($trigger) failed, next step ${result.outcome}: ${result.error.message}")
         }
-        return result ?: SyncRunResult.Busy
+        return result
     }
 }

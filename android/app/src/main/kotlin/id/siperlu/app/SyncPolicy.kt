@@ -6,7 +6,9 @@
  */
 package id.siperlu.app
 
+import id.siperlu.core.SiperluDevice
 import id.siperlu.core.SiperluException
+import id.siperlu.core.SyncOptions
 import java.util.concurrent.atomic.AtomicBoolean
 
 /** The origin of a sync run. */
@@ -82,6 +84,31 @@ sealed class SyncRunResult {
 
     /** The run failed with [error], and [outcome] decides whether the job retries. */
     data class Failed(val error: SiperluException, val outcome: JobOutcome) : SyncRunResult()
+}
+
+/**
+ * Runs one sync through [gate] on the calling thread with the device that [openDevice] returns
+ * (opening it may fail too). [options] replaces the core's default timeouts and retries.
+ */
+fun runSyncOnce(
+    gate: SyncGate,
+    trigger: SyncTrigger,
+    options: SyncOptions? = null,
+    openDevice: () -> SiperluDevice,
+): SyncRunResult {
+    val result = gate.runExclusive {
+        try {
+            val device = openDevice()
+            if (device.registration()?.serverUrl == null) {
+                SyncRunResult.NotRegistered
+            } else {
+                SyncRunResult.Done(device.syncNow(options, null))
+            }
+        } catch (error: SiperluException) {
+            SyncRunResult.Failed(error, outcomeAfterError(error, trigger))
+        }
+    }
+    return result ?: SyncRunResult.Busy
 }
 
 /** Returns what the home screen shows after a sync run. */

@@ -45,7 +45,8 @@ class CheckInTextTest {
                 "• Anda di luar area kantor",
                 "Waktu presensi 09.05 WITA, 2026-12-04",
                 "Lokasi -5.138699, 119.432700 (akurasi 8 m)",
-                "Kantor: Kantor Gubernur Sulawesi Selatan, jarak 1000 m",
+                "Kantor: Kantor Gubernur Sulawesi Selatan",
+                "Jarak ke batas area kantor: 1000 m",
             ),
             lines,
         )
@@ -63,6 +64,14 @@ class CheckInTextTest {
     @Test
     fun noOfficeLineWithoutOffice() {
         val lines = describeCheckIn(outside.copy(officeName = "", reasons = emptyList()), indonesian)
-        assertEquals(3, lines.size)
+        assertEquals(4, lines.size)
+        assertEquals("Jarak ke batas area kantor: 1000 m", lines[3].text)
+    }
+
+    @Test
+    fun noDistanceLineInside() {
+        val inside = outside.copy(geofence = GeofenceVerdict.INSIDE, distanceM = 0.0)
+        val lines = describeCheckIn(inside, indonesian).map { it.text }
+        assertEquals("Kantor: Kantor Gubernur Sulawesi Selatan", lines.last())
     }
 }
