@@ -46,7 +46,7 @@ fun describeCheckIn(result: CheckInResult, texts: Texts): List<ResultLine> {
     if (result.officeName.isNotEmpty()) {
         lines.add(ResultLine(texts.format("app.result_office", "office" to result.officeName)))
     }
-    // The core reports 0 m inside a fence, so the distance is shown only when it says something.
+    // The core reports 0 m inside a fence, so the distance is shown only outside.
     if (result.distanceM > 0.0) {
         lines.add(ResultLine(texts.format("app.result_distance", "distance_m" to result.distanceM.roundToLong())))
     }

@@ -26,9 +26,9 @@ import java.time.LocalDate
 import javax.crypto.KeyGenerator
 
 /**
- * The shell's own path through a working day against the real server on 127.0.0.1: the app's
- * key vault, a LocationManager fix mapped by the app, the result and home screen texts, and
- * the sync job's decisions before registration, after it, and with the server gone. The camera
+ * The shell's own path through a working day against the real server on 127.0.0.1. It covers
+ * the app's key vault, a LocationManager fix mapped by the app, the result and home screen
+ * texts, and the sync job's decisions before registration, after it, and with the server gone. The camera
  * and GPS cannot exist on the JVM, so test photos replace the frames and a filled-in
  * android.location.Location replaces the GPS fix.
  */
@@ -81,7 +81,8 @@ class AppJourneyTest {
 
             val lines = describeCheckIn(result, indonesian).map { it.text }
             assertEquals("Presensi diterima", lines[0])
-            assertTrue(lines.any { it.startsWith("Waktu presensi ") && it.contains(" WITA, ") }, lines.toString())
+            val timeLine = lines.first { it.startsWith("Waktu presensi ") }
+            assertTrue(timeLine.contains(" WITA, "), timeLine)
             assertTrue(lines.contains("Kantor: BKPSDM Kota Makassar"), lines.toString())
             assertTrue(lines.contains("Lokasi -5.147519, 119.432700 (akurasi 9 m)"), lines.toString())
 
@@ -100,7 +101,7 @@ class AppJourneyTest {
             )
             assertEquals(0, buildHomeState(device.history(200u), System.currentTimeMillis()).pendingSyncCount)
 
-            // With the server gone, a scheduled run asks JobScheduler for a later retry.
+            // With the server gone, a scheduled run requests a later retry from JobScheduler.
             stopServer()
             server = null
             device.checkIn(AttendanceKind.CHECK_OUT, listOf(photo("obama3.jpg")), fix)
