@@ -9,9 +9,11 @@ import android.content.Context
 import android.location.Location
 import android.location.LocationListener
 import android.location.LocationManager
+import android.os.Build
 import android.os.Bundle
 import android.os.Handler
 import android.os.Looper
+import android.os.SystemClock
 
 /** Requests single fresh fixes from the GPS provider. Callbacks arrive on the main thread. */
 class GpsLocator(context: Context) {
@@ -31,10 +33,17 @@ class GpsLocator(context: Context) {
         cancel()
         val request = object : LocationListener {
             override fun onLocationChanged(location: Location) {
-                if (listener === this) {
-                    cancel()
-                    onFix(location)
+                if (listener !== this) {
+                    return
                 }
+                // A fix computed before the request (a cached one) is skipped: the check-in needs
+                // the place where the ASN stands now.
+                val reading = readLocation(location, Build.VERSION.SDK_INT)
+                if (readingAgeMs(reading, SystemClock.elapsedRealtimeNanos()) > MAX_FIX_AGE_MS) {
+                    return
+                }
+                cancel()
+                onFix(location)
             }
 
             // Before API 30 these three were abstract, so a listener without them fails on older phones.
@@ -56,9 +65,14 @@ class GpsLocator(context: Context) {
         }, timeoutMs)
     }
 
-    /** Stops a running request; its callback is not called. */
+    /** Stops a running request. Its callback is not called. */
     fun cancel() {
         listener?.let(manager::removeUpdates)
         listener = null
+    }
+
+    companion object {
+        /** Oldest fix accepted, by the elapsed clock; a GPS chip typically reports once a second. */
+        private const val MAX_FIX_AGE_MS = 5_000L
     }
 }
