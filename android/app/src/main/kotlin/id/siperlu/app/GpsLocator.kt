@@ -1,6 +1,7 @@
 /*
- * A fresh GPS fix for one check-in, from LocationManager's GPS provider. A cached last-known
- * location is never used: the fix must be taken now, at the place of the check-in.
+ * A fresh GPS fix for one check-in, from LocationManager's GPS provider. The app never reads
+ * the last-known location, and it skips a delivered fix older than five seconds, because the
+ * fix must be taken now, at the place of the check-in.
  */
 package id.siperlu.app
 
@@ -25,7 +26,8 @@ class GpsLocator(context: Context) {
     val isGpsEnabled: Boolean get() = manager.isProviderEnabled(LocationManager.GPS_PROVIDER)
 
     /**
-     * Starts GPS updates and passes the first fix to [onFix], or null after [timeoutMs]. The
+     * Starts GPS updates and passes the first fix at most five seconds old to [onFix], or null
+     * after [timeoutMs]. The
      * caller must hold ACCESS_FINE_LOCATION. A new request cancels the previous one.
      */
     @SuppressLint("MissingPermission")
@@ -36,8 +38,8 @@ class GpsLocator(context: Context) {
                 if (listener !== this) {
                     return
                 }
-                // A fix computed before the request (a cached one) is skipped: the check-in needs
-                // the place where the ASN stands now.
+                // A fix computed before the request (a cached one) is skipped, because the
+                // check-in needs the place where the ASN is now.
                 val reading = readLocation(location, Build.VERSION.SDK_INT)
                 if (readingAgeMs(reading, SystemClock.elapsedRealtimeNanos()) > MAX_FIX_AGE_MS) {
                     return
