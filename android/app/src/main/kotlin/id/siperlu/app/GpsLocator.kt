@@ -27,8 +27,8 @@ class GpsLocator(context: Context) {
 
     /**
      * Starts GPS updates and passes the first fix at most five seconds old to [onFix], or null
-     * after [timeoutMs]. The
-     * caller must hold ACCESS_FINE_LOCATION. A new request cancels the previous one.
+     * after [timeoutMs]. The caller must hold ACCESS_FINE_LOCATION. A new request cancels the
+     * previous one.
      */
     @SuppressLint("MissingPermission")
     fun requestFreshFix(timeoutMs: Long, onFix: (Location?) -> Unit) {
