@@ -105,4 +105,9 @@ CREATE TABLE registration (
     registered_ms INTEGER
 );
 "#,
+    r#"
+-- The face template the server accepted with the enrollment code. A face enrolled later stays
+-- unused for check-ins until a new registration sends it to the server.
+ALTER TABLE registration ADD COLUMN template_id TEXT;
+"#,
 ];
