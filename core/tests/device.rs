@@ -865,6 +865,16 @@ fn reenrollment_waits_for_registration() {
         "the next registration sends the new face"
     );
 
+    // Setting the same NIP again does not drop the registration.
+    device.set_nip(NIP).expect("the same NIP is accepted");
+    assert_eq!(
+        device
+            .registration()
+            .expect("reads")
+            .and_then(|registration| registration.template_id),
+        Some(registered.clone())
+    );
+
     // Check-ins still match against the registered face: B is refused, A is accepted.
     let by_b = device
         .check_in(

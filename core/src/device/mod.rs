@@ -149,8 +149,9 @@ impl Device {
         Ok(self.lock_store()?.device()?)
     }
 
-    /// Sets the NIP of the ASN who uses the phone. Changing it to another NIP removes the
-    /// templates enrolled for the previous one, which would never match again.
+    /// Sets the NIP of the ASN who uses the phone. The NIP already set changes nothing.
+    /// Another NIP removes the templates enrolled for the previous one, which would never
+    /// match again, and the registration, which the server made for the previous NIP.
     pub fn set_nip(&self, nip: &str) -> Result<(), DeviceError> {
         // The same plausibility rules as the server's, so a NIP the server would refuse at
         // registration is refused here before a face is enrolled for it.
@@ -165,9 +166,16 @@ impl Device {
         let nip = nip.as_str();
         let mut store = self.lock_store()?;
         let previous = store.registration()?;
-        if let Some(previous) = &previous
-            && previous.nip != nip
+
+        // The same NIP again keeps the registration and its face, so setting the NIP cannot
+        // be used to make a newly enrolled face active without the server.
+        if previous
+            .as_ref()
+            .is_some_and(|previous| previous.nip == nip)
         {
+            return Ok(());
+        }
+        if let Some(previous) = &previous {
             for template_id in store.template_ids(&previous.nip)? {
                 store.delete_template(&template_id)?;
             }
