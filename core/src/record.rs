@@ -18,7 +18,7 @@ use crate::wire::{DecodeError, DecodeProblem, Reader, Writer, check_length};
 
 /// Magic prefix of an encoded record body.
 pub const RECORD_MAGIC: [u8; 4] = *b"SPRC";
-/// Format version this code writes and reads. Version 2 added the time anchor; a version 1
+/// Format version this code writes and reads. Version 2 added the time anchor. A version 1
 /// record cannot be checked against the server's anchors, so it is rejected.
 pub const RECORD_FORMAT_VERSION: u16 = 2;
 /// Length of an Ed25519 signature.

@@ -19,8 +19,8 @@ pub struct Checkin {
     pub asn_name: Option<String>,
     pub kind: String,
     pub local_date: String,
-    /// Trusted time as the server recomputed it from the record's anchor; the device's claim
-    /// for records stored before the server recomputed time.
+    /// Trusted time as the server recomputed it from the record's anchor. Records stored before
+    /// the server recomputed time show the device's claim here.
     pub trusted_time_ms: i64,
     /// Trusted time as the device claimed it in the record.
     pub claimed_time_ms: i64,

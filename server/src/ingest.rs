@@ -13,9 +13,9 @@
 //! 4. the NIP is the device owner's.
 //!
 //! Accepted records are stored byte for byte. Beside them the server stores columns it derives
-//! itself: the trusted time recomputed from the record's anchor (see [`crate::trusted_time`]),
-//! and, at that time, the geofence verdict recomputed from its own assignments and the local
-//! attendance day. It also stores flags for an admin: device reasons, location trust flags,
+//! itself. The first is the trusted time recomputed from the record's anchor (see
+//! [`crate::trusted_time`]). At that time it recomputes the geofence verdict from its own
+//! assignments and the local attendance day. It also stores flags for an admin: device reasons, location trust flags,
 //! time checks, verdict mismatch, face mismatch, chain gaps and breaks.
 
 use crate::admin;
@@ -158,7 +158,7 @@ pub async fn post_records(
 /// One uploaded record after the checks that need no database.
 #[derive(Debug)]
 pub enum PreparedRecord {
-    /// Not base64, or not a canonical signed record; `reason_id` says which.
+    /// Not base64, or not a canonical signed record. `reason_id` names the problem.
     Malformed { reason_id: &'static str },
     /// A record signed for another device than the uploading one.
     WrongDevice { record_id: Uuid, named_device: Uuid },

@@ -2,7 +2,7 @@
 //! names rather than taken from the record's claim.
 //!
 //! A record carries the anchor its trusted time was computed from. The server first checks that
-//! it issued that anchor to the uploading device (table `time_anchors`), then runs the very
+//! it issued that anchor to the uploading device (table `time_anchors`). Then it runs the
 //! function the phone ran, `siperlu_core::time::estimate_trusted_time`, on the record's clock
 //! reading, that anchor and the clock reading of the device's previous stored record. The result
 //! is the time the server uses for the attendance day, the assignments and the admin pages; the
@@ -73,7 +73,7 @@ pub fn recompute_time(
         estimate_trusted_time(&record.clock_reading(), anchor.as_ref(), previous, &policy);
     flags.extend(recomputed.flags.iter().map(|flag| flag.to_string()));
 
-    // With an unknown anchor the cause is already flagged; a mismatch would only repeat it.
+    // An unknown anchor is already flagged, and a mismatch flag would only repeat that cause.
     if anchor_known && claim_disagrees(record, &recomputed) {
         flags.push(FLAG_TIME_MISMATCH.to_string());
     }

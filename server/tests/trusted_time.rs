@@ -1,7 +1,7 @@
 //! Trusted time against a real server on 127.0.0.1 with a real SQLite file: the server
 //! recomputes each record's time from the anchor it names, and the ways a phone can lie about
-//! its time are flagged. The phone's clocks are simulated (see `common`); the anchors are real
-//! ones the server issued, except where a test fabricates one.
+//! its time are flagged. The phone's clocks are simulated (see `common`), and the anchors are
+//! real ones the server issued, except where a test fabricates one.
 //!
 //! Also here: concurrent uploads of one device, whose signatures are checked outside the
 //! database lock while the chain is linked inside it.
@@ -323,9 +323,9 @@ async fn consecutive_batches_at_once_link_in_order() {
             .to_vec()
     };
 
-    // Whichever batch took the connection first, the chain state the other one linked against
-    // was the one the first left: either both link cleanly, or the later batch is stored with
-    // a gap and the earlier one is then rejected as a replay. Nothing is linked twice.
+    // Whichever batch took the connection first, the other one linked against the chain state
+    // the first left. Either both link cleanly, or the later batch is stored with a gap and the
+    // earlier one is then rejected as a replay. Nothing is linked twice.
     let later_results = results(&later_reply);
     let later_first = flags_of(&later_results[0]).contains(&"record.sequence_gap".to_string());
     if later_first {
