@@ -501,8 +501,8 @@ fn derive(
     let mut flags: Vec<String> = record.reasons.clone();
 
     // The device's previous stored record: its clocks for the time checks, and its fix and
-    // time for impossible travel. A record stored before format version 2 has no readable
-    // clock reading any more, so it only serves the travel check.
+    // time for impossible travel. A record stored before format version 2 no longer decodes,
+    // so it only serves the travel check.
     let previous: Option<(Vec<u8>, Fix, i64)> = connection
         .query_row(
             "SELECT bytes, latitude_e7, longitude_e7, accuracy_mm,
@@ -526,10 +526,10 @@ fn derive(
         )
         .optional()
         .map_err(DbError::from)?;
-    let previous_reading = previous.as_ref().and_then(|(bytes, _, _)| {
+    let previous_record = previous.as_ref().and_then(|(bytes, _, _)| {
         SignedRecord::from_bytes(bytes)
             .ok()
-            .map(|signed| signed.record().clock_reading())
+            .map(|signed| signed.record().clone())
     });
 
     // Time: recomputed from the anchor the record names; every later step uses this time.
@@ -537,7 +537,7 @@ fn derive(
         connection,
         &device.id,
         record,
-        previous_reading.as_ref(),
+        previous_record.as_ref(),
         received_at_ms,
     )?;
     flags.extend(server_time.flags);

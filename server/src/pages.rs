@@ -305,6 +305,7 @@ const KNOWN_FLAGS: &[&str] = &[
     "ingest.future_time",
     "ingest.unknown_anchor",
     "ingest.time_mismatch",
+    "ingest.anchor_mismatch",
     "ingest.face_not_matched",
     "ingest.invalid_location",
     "ingest.no_assignment",

@@ -5,15 +5,14 @@
 //! it issued that anchor to the uploading device (table `time_anchors`). Then it runs the
 //! function the phone ran, `siperlu_core::time::estimate_trusted_time`, on the record's clock
 //! reading, that anchor and the clock reading of the device's previous stored record. The result
-//! is the time the server uses for the attendance day, the assignments and the admin pages; the
+//! is the time the server uses for the attendance day, the assignments and the admin pages. The
 //! record's own claim stays in the stored bytes and in `records.trusted_time_ms`.
 
 use crate::db::DbError;
 use rusqlite::{Connection, params};
 use siperlu_core::record::AttendanceRecord;
 use siperlu_core::time::{
-    ClockReading, DEFAULT_MAX_CLOCK_SKEW_MS, TimePolicy, TimeSource, TrustedTime,
-    estimate_trusted_time,
+    DEFAULT_MAX_CLOCK_SKEW_MS, TimePolicy, TimeSource, TrustedTime, estimate_trusted_time,
 };
 
 /// Reason id of a record naming an anchor the server never issued to the device.
@@ -21,6 +20,9 @@ pub const FLAG_UNKNOWN_ANCHOR: &str = "ingest.unknown_anchor";
 /// Reason id of a record whose trusted time differs from the server's recomputation by more
 /// than the recomputed uncertainty, or whose time source differs.
 pub const FLAG_TIME_MISMATCH: &str = "ingest.time_mismatch";
+/// Reason id of a record naming the same anchor as the device's previous record of the same
+/// boot, but with another elapsed reading or round trip for it.
+pub const FLAG_ANCHOR_MISMATCH: &str = "ingest.anchor_mismatch";
 /// Reason id of a trusted time after the moment the server received the record.
 pub const FLAG_FUTURE_TIME: &str = "ingest.future_time";
 
@@ -42,15 +44,19 @@ pub struct ServerTime {
 /// Recomputes the trusted time of `record` from the anchor it names, if the server issued that
 /// anchor to `device_id`.
 ///
-/// `previous` is the clock reading of the device's previous stored record, which the core
-/// computation compares the elapsed clock with, so an elapsed clock running backwards within
-/// one boot is flagged. The policy is [`TimePolicy::default`], because the configuration the
+/// `previous` is the device's previous stored record. The core computation compares the
+/// elapsed clock with its clock reading, so an elapsed clock running backwards within one boot
+/// is flagged. Its anchor, when it is the same anchor, must carry the same readings.
+///
+/// NOTE: the elapsed readings are the phone's own word. A modified app that names a genuine
+/// earlier anchor of the same boot for the first time, with a smaller elapsed clock, can
+/// still claim an earlier time that recomputes consistently. The policy is [`TimePolicy::default`], because the configuration the
 /// server signs for phones leaves `time_policy` out and phones then use the default too.
 pub fn recompute_time(
     connection: &Connection,
     device_id: &str,
     record: &AttendanceRecord,
-    previous: Option<&ClockReading>,
+    previous: Option<&AttendanceRecord>,
     received_at_ms: i64,
 ) -> Result<ServerTime, DbError> {
     let mut flags: Vec<String> = Vec::new();
@@ -68,9 +74,25 @@ pub fn recompute_time(
         None => None,
     };
 
+    // One anchor was received once, so every record of its boot that names it must give it
+    // the same elapsed reading and round trip.
+    if let (Some(claimed), Some(earlier)) = (&record.anchor, previous)
+        && let Some(earlier_anchor) = &earlier.anchor
+        && earlier.boot_id == record.boot_id
+        && earlier_anchor.server_time_ms == claimed.server_time_ms
+        && earlier_anchor != claimed
+    {
+        flags.push(FLAG_ANCHOR_MISMATCH.to_string());
+    }
+
     let policy = TimePolicy::default();
-    let recomputed =
-        estimate_trusted_time(&record.clock_reading(), anchor.as_ref(), previous, &policy);
+    let previous_reading = previous.map(AttendanceRecord::clock_reading);
+    let recomputed = estimate_trusted_time(
+        &record.clock_reading(),
+        anchor.as_ref(),
+        previous_reading.as_ref(),
+        &policy,
+    );
     flags.extend(recomputed.flags.iter().map(|flag| flag.to_string()));
 
     // An unknown anchor is already flagged, and a mismatch flag would only repeat that cause.
@@ -286,11 +308,10 @@ mod test {
     #[test]
     fn elapsed_backwards_within_boot_is_flagged() {
         let record = honest_record();
-        let previous = ClockReading {
-            wall_clock_ms: record.wall_clock_ms + 60_000,
-            elapsed_ms: record.elapsed_ms + 60_000,
-            boot_id: record.boot_id.clone(),
-        };
+        let mut previous = honest_record();
+        previous.wall_clock_ms += 60_000;
+        previous.elapsed_ms += 60_000;
+        previous.trusted_time_ms += 60_000;
         let time = recompute_time(
             &connection(),
             DEVICE,
@@ -301,7 +322,7 @@ mod test {
         .expect("query runs");
         assert_eq!(time.flags, vec![FLAG_ELAPSED_BACKWARDS.to_string()]);
 
-        let other_boot = ClockReading {
+        let other_boot = AttendanceRecord {
             boot_id: "boot-0".to_string(),
             ..previous
         };
@@ -314,6 +335,44 @@ mod test {
         )
         .expect("query runs");
         assert!(time.flags.is_empty(), "another boot: {:?}", time.flags);
+    }
+
+    #[test]
+    fn same_anchor_other_readings_flagged() {
+        let previous = honest_record();
+        let mut record = honest_record();
+        record.elapsed_ms += 60_000;
+        record.wall_clock_ms += 60_000;
+        record.trusted_time_ms += 60_000;
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            Some(&previous),
+            received_ms(),
+        )
+        .expect("query runs");
+        assert!(
+            time.flags.is_empty(),
+            "same anchor, same readings: {:?}",
+            time.flags
+        );
+
+        // The anchor's elapsed reading moved a minute later, so the time moves a minute back.
+        if let Some(anchor) = record.anchor.as_mut() {
+            anchor.elapsed_ms += 60_000;
+        }
+        record.trusted_time_ms -= 60_000;
+        record.wall_clock_ms -= 60_000;
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            Some(&previous),
+            received_ms(),
+        )
+        .expect("query runs");
+        assert_eq!(time.flags, vec![FLAG_ANCHOR_MISMATCH.to_string()]);
     }
 
     #[test]

@@ -223,6 +223,31 @@ async fn elapsed_backwards_within_boot_is_flagged() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn changed_anchor_reading_is_flagged() {
+    let (_server, _admin, mut phone) = setup().await;
+    let first = phone.next_record();
+    let result = upload(&phone, &first).await;
+    assert!(flags_of(&result).is_empty(), "{result}");
+
+    // The second record names the same anchor but claims it arrived ten minutes later on the
+    // elapsed clock, which moves its trusted time ten minutes back, consistently.
+    let mut record = phone.next_record().record().clone();
+    let anchor = record.anchor.as_mut().expect("anchored record");
+    anchor.elapsed_ms += 600_000;
+    record.trusted_time_ms -= 600_000;
+    record.wall_clock_ms -= 600_000;
+    let signed = sign_instead(&mut phone, &record);
+
+    let result = upload(&phone, &signed).await;
+    assert_eq!(result["status"], "accepted", "{result}");
+    let flags = flags_of(&result);
+    assert!(
+        flags.contains(&"ingest.anchor_mismatch".to_string()),
+        "{flags:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn reboot_without_anchor_uses_wall_clock() {
     let (server, _admin, mut phone) = setup().await;
     let first = phone.next_record();

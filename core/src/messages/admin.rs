@@ -414,6 +414,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "time disagrees with its anchor",
     },
     Message {
+        id: "admin.flag_ingest_anchor_mismatch",
+        id_text: "acuan waktu berubah",
+        en_text: "time anchor readings changed",
+    },
+    Message {
         id: "admin.column_device_time",
         id_text: "Waktu menurut ponsel",
         en_text: "Time claimed by the phone",
