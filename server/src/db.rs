@@ -33,7 +33,8 @@ pub enum DbError {
 }
 
 /// Schema migrations; entry N brings `user_version` from N to N + 1.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE admin_users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,
@@ -152,7 +153,13 @@ CREATE TABLE security_events (
     device_id TEXT,
     detail TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Trusted time as the server recomputes it from the record's anchor. Records stored before
+-- this migration were never recomputed and keep NULL; readers fall back to trusted_time_ms.
+ALTER TABLE records ADD COLUMN server_time_ms INTEGER;
+"#,
+];
 
 /// The schema version this server writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

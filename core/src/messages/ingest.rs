@@ -55,7 +55,17 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "ingest.unknown_anchor",
-        id_text: "Presensi mengaku memakai waktu server, tetapi server belum pernah memberi waktu ke perangkat ini sebelum saat itu.",
-        en_text: "The record claims server-anchored time, but the server had given this device no time anchor before that moment.",
+        id_text: "Presensi menyebut acuan waktu server yang tidak pernah diberikan server ke perangkat ini; waktunya dihitung dari jam ponsel.",
+        en_text: "The record names a server time anchor the server never gave this device; its time is taken from the phone clock.",
+    },
+    Message {
+        id: "ingest.anchor_mismatch",
+        id_text: "Presensi menyebut acuan waktu yang sama dengan presensi sebelumnya, tetapi dengan pembacaan jam ponsel yang berbeda.",
+        en_text: "The record names the same time anchor as the previous record, but with different phone clock readings for it.",
+    },
+    Message {
+        id: "ingest.time_mismatch",
+        id_text: "Waktu presensi yang dikirim ponsel berbeda dengan waktu yang dihitung ulang server dari acuan waktunya.",
+        en_text: "The record's trusted time differs from the time the server recomputed from its anchor.",
     },
 ];
