@@ -47,6 +47,9 @@ use uuid::Uuid;
 /// Largest number of records in one upload.
 pub const MAX_BATCH_RECORDS: usize = 100;
 
+/// Flag of a record whose face template is not the one the device registered with.
+pub const FLAG_TEMPLATE_NOT_REGISTERED: &str = "ingest.template_not_registered";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UploadRequest {
@@ -544,6 +547,19 @@ fn derive(
     let trusted_ms = server_time.time_ms;
     if !record.face.matched {
         flags.push("ingest.face_not_matched".into());
+    }
+
+    // The face must have been matched against the template the server accepted with the
+    // enrollment code; another one means the face on the phone was replaced without it.
+    let registered_template: String = connection
+        .query_row(
+            "SELECT template_id FROM devices WHERE id = ?1",
+            params![device.id],
+            |row| row.get(0),
+        )
+        .map_err(DbError::from)?;
+    if record.template_id != registered_template {
+        flags.push(FLAG_TEMPLATE_NOT_REGISTERED.into());
     }
 
     // Location trust flags, with the device's previous stored record for impossible travel.

@@ -307,6 +307,7 @@ const KNOWN_FLAGS: &[&str] = &[
     "ingest.time_mismatch",
     "ingest.anchor_mismatch",
     "ingest.face_not_matched",
+    "ingest.template_not_registered",
     "ingest.invalid_location",
     "ingest.no_assignment",
     "ingest.verdict_mismatch",

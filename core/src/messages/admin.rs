@@ -429,6 +429,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "face not matched",
     },
     Message {
+        id: "admin.flag_ingest_template_not_registered",
+        id_text: "wajah tidak terdaftar",
+        en_text: "face not registered",
+    },
+    Message {
         id: "admin.flag_ingest_invalid_location",
         id_text: "lokasi tidak dapat dinilai",
         en_text: "location cannot be evaluated",

@@ -34,6 +34,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The face in the record did not match the enrolled template.",
     },
     Message {
+        id: "ingest.template_not_registered",
+        id_text: "Wajah dicocokkan dengan template yang tidak didaftarkan ke server. Wajah di ponsel mungkin telah diganti tanpa kode pendaftaran baru.",
+        en_text: "The face was matched against a template that was not registered with the server. The face on the phone may have been replaced without a new enrollment code.",
+    },
+    Message {
         id: "ingest.invalid_location",
         id_text: "Lokasi pada presensi tidak dapat dinilai: {detail}",
         en_text: "The location in the record cannot be judged: {detail}",
