@@ -18,6 +18,7 @@ pub mod location;
 pub mod messages;
 pub mod nip;
 pub mod plan;
+pub mod policy;
 pub mod record;
 pub mod request_auth;
 pub mod signed;

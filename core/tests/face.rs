@@ -353,6 +353,28 @@ fn burst_without_blink_is_rejected() {
     assert!(verdict.timings.blink_ms > 0.0);
 }
 
+#[test]
+fn required_blink_rejects_single_selfie() {
+    let selfie = photo("face_recognition/obama.jpg");
+    let policy = FacePolicy {
+        require_blink: true,
+        ..FacePolicy::default()
+    };
+    let verdict = engine()
+        .verify(obama_template(), &[&selfie], &policy)
+        .expect("verify");
+    assert_eq!(verdict.active_liveness, ActiveLiveness::NotRequested);
+    assert!(verdict.reasons.contains(&FaceReason::BlinkRequired));
+    assert!(verdict.matched, "the face itself matched");
+    assert!(!verdict.accepted);
+
+    let relaxed = engine()
+        .verify(obama_template(), &[&selfie], &FacePolicy::default())
+        .expect("verify");
+    assert!(!relaxed.reasons.contains(&FaceReason::BlinkRequired));
+    assert!(relaxed.accepted, "{:?}", relaxed.reasons);
+}
+
 /// Returns a copy of `picture` with skin colour painted over both eyes of `face`.
 fn cover_eyes(picture: &RgbImage, face: &siperlu_core::face::FaceBox) -> RgbImage {
     let mut covered = picture.clone();

@@ -12,61 +12,13 @@ use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::face::FacePolicy;
 use crate::geofence::{Assignment, OfficeZone};
 use crate::location::LocationPolicy;
-use crate::time::{Shift, TimePolicy};
+use crate::policy::{DevicePolicy, FacePolicy, ShiftConfig, TimePolicyConfig};
+use crate::time::Shift;
 
 /// Layout version of [`DeviceConfig`] this code reads.
 pub const CONFIG_FORMAT: u32 = 1;
-
-/// Limits of the trusted-time rules, in the configuration's serde form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TimePolicyConfig {
-    /// Largest difference between the phone clock and trusted time not flagged, in ms.
-    pub max_clock_skew_ms: i64,
-    /// Drift allowed for the elapsed clock since the anchor, in parts per million.
-    pub elapsed_drift_ppm: i64,
-}
-
-impl Default for TimePolicyConfig {
-    fn default() -> TimePolicyConfig {
-        let policy = TimePolicy::default();
-        TimePolicyConfig {
-            max_clock_skew_ms: policy.max_clock_skew_ms,
-            elapsed_drift_ppm: policy.elapsed_drift_ppm,
-        }
-    }
-}
-
-impl From<TimePolicyConfig> for TimePolicy {
-    fn from(config: TimePolicyConfig) -> TimePolicy {
-        TimePolicy {
-            max_clock_skew_ms: config.max_clock_skew_ms,
-            elapsed_drift_ppm: config.elapsed_drift_ppm,
-        }
-    }
-}
-
-/// Working hours in office-local time; an `end` at or before `start` passes midnight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShiftConfig {
-    /// Local start, `HH:MM` or `HH:MM:SS`.
-    pub start: NaiveTime,
-    /// Local end, `HH:MM` or `HH:MM:SS`.
-    pub end: NaiveTime,
-}
-
-impl Default for ShiftConfig {
-    /// 07:30 to 16:00, a common office day for ASN.
-    fn default() -> ShiftConfig {
-        ShiftConfig {
-            start: NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
-            end: NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
-        }
-    }
-}
 
 /// The payload of the server-signed configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,24 +113,21 @@ impl DeviceConfig {
         self.assignment
             .validate()
             .map_err(|error| invalid("assignment", error.to_string()))?;
-        self.location_policy
+        self.policy()
             .validate()
-            .map_err(|error| invalid("location_policy", error.to_string()))?;
-        self.face_policy
-            .validate()
-            .map_err(|error| invalid("face_policy", error.to_string()))?;
-        if self.time_policy.max_clock_skew_ms <= 0 || self.time_policy.elapsed_drift_ppm < 0 {
-            return Err(invalid(
-                "time_policy",
-                format!(
-                    "max_clock_skew_ms must be above 0 and elapsed_drift_ppm at least 0, found {} and {}",
-                    self.time_policy.max_clock_skew_ms, self.time_policy.elapsed_drift_ppm
-                ),
-            ));
-        }
-        Shift::new(self.shift.start, self.shift.end)
-            .map_err(|error| invalid("shift", error.to_string()))?;
+            .map_err(|error| invalid(error.field, error.detail))?;
         Ok(())
+    }
+
+    /// Returns the thresholds, shift and plan cutoff as one policy.
+    pub fn policy(&self) -> DevicePolicy {
+        DevicePolicy {
+            location_policy: self.location_policy.clone(),
+            face_policy: self.face_policy,
+            time_policy: self.time_policy,
+            plan_cutoff: self.plan_cutoff,
+            shift: self.shift,
+        }
     }
 
     /// Returns the shift.

@@ -26,9 +26,10 @@ use crate::store::{DeviceIdentity, OutboxState, Registration, Store};
 use crate::time::{TimeAnchor, TimeSource};
 use crate::vault::KeyVault;
 
+pub use crate::policy::{ShiftConfig, TimePolicyConfig};
 pub use check_in::{CheckInOutcome, CheckInStatus, ReasonText, classify};
 pub use clock::{PlatformClock, SystemClock, read_clock};
-pub use config::{CONFIG_FORMAT, ConfigError, DeviceConfig, ShiftConfig, TimePolicyConfig};
+pub use config::{CONFIG_FORMAT, ConfigError, DeviceConfig};
 pub use error::DeviceError;
 pub use plans::TodayPlan;
 

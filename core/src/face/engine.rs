@@ -361,6 +361,9 @@ impl FaceEngine {
         if active_liveness == ActiveLiveness::NoBlink {
             reasons.push(FaceReason::NoBlink);
         }
+        if active_liveness == ActiveLiveness::NotRequested && policy.require_blink {
+            reasons.push(FaceReason::BlinkRequired);
+        }
         timings.blink_ms = elapsed_ms(blink_started);
         timings.total_ms = elapsed_ms(started);
 

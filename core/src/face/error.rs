@@ -155,3 +155,13 @@ fn reason_ids(reasons: &[FaceReason]) -> String {
     let ids: Vec<&str> = reasons.iter().map(|reason| reason.id()).collect();
     ids.join(", ")
 }
+
+impl From<crate::policy::InvalidFacePolicy> for FaceError {
+    fn from(error: crate::policy::InvalidFacePolicy) -> FaceError {
+        FaceError::InvalidPolicy {
+            name: error.name,
+            value: error.value,
+            expected: error.expected,
+        }
+    }
+}

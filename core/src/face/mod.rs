@@ -18,12 +18,12 @@ mod landmarks;
 mod liveness;
 pub mod manifest;
 mod pixels;
-mod policy;
 mod quality;
 mod runtime;
 mod template;
 mod verdict;
 
+pub use crate::policy::FacePolicy;
 pub use decode::{DecodeLimits, decode_photo};
 pub use detect::FaceBox;
 pub use engine::{
@@ -33,6 +33,5 @@ pub use engine::{
 pub use error::FaceError;
 pub use landmarks::Landmarks;
 pub use liveness::{ActiveLiveness, PassiveLiveness};
-pub use policy::FacePolicy;
 pub use template::{FaceTemplate, TEMPLATE_FORMAT_VERSION};
 pub use verdict::{FaceAnalysis, FaceReason, FaceVerdict, ModelIds, QualityMeasures, StageTimings};

@@ -2,10 +2,10 @@
 //! becomes a [`FaceReason`] whose message explains to the ASN what to change (move closer, face the light,
 //! hold still, look straight at the camera).
 
+use super::FacePolicy;
 use super::detect::FaceBox;
 use super::landmarks::Landmarks;
 use super::pixels::Patch;
-use super::policy::FacePolicy;
 use super::verdict::{FaceReason, QualityMeasures};
 
 /// Returns the gate reasons that concern the set of faces rather than one face: no face, or a

@@ -32,13 +32,15 @@ pub enum FaceReason {
     NotLive,
     #[serde(rename = "face.no_blink")]
     NoBlink,
+    #[serde(rename = "face.blink_required")]
+    BlinkRequired,
     #[serde(rename = "face.template_model_mismatch")]
     TemplateModelMismatch,
 }
 
 impl FaceReason {
     /// Every reason, in the order the checks run.
-    pub const ALL: [FaceReason; 12] = [
+    pub const ALL: [FaceReason; 13] = [
         FaceReason::NoFace,
         FaceReason::MultipleFaces,
         FaceReason::TooSmall,
@@ -50,6 +52,7 @@ impl FaceReason {
         FaceReason::NoMatch,
         FaceReason::NotLive,
         FaceReason::NoBlink,
+        FaceReason::BlinkRequired,
         FaceReason::TemplateModelMismatch,
     ];
 
@@ -67,6 +70,7 @@ impl FaceReason {
             FaceReason::NoMatch => "face.no_match",
             FaceReason::NotLive => "face.not_live",
             FaceReason::NoBlink => "face.no_blink",
+            FaceReason::BlinkRequired => "face.blink_required",
             FaceReason::TemplateModelMismatch => "face.template_model_mismatch",
         }
     }

@@ -60,6 +60,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "No blink detected. Blink once when asked, then try again.",
     },
     Message {
+        id: "face.blink_required",
+        id_text: "Presensi ini memerlukan pemeriksaan kedipan, tetapi hanya satu foto yang diambil. Ulangi presensi dan berkediplah sekali saat kamera merekam.",
+        en_text: "This check-in needs the blink check, but only one photo was taken. Repeat the check-in and blink once while the camera records.",
+    },
+    Message {
         id: "face.template_model_mismatch",
         id_text: "Data wajah Anda dibuat dengan versi model yang berbeda. Minta admin OPD merekam ulang wajah Anda.",
         en_text: "Your enrolled face was made with a different model version. Ask your OPD admin to enroll your face again.",

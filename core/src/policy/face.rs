@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FaceError;
-
 /// Thresholds for detection, the quality gates, matching and liveness.
 ///
 /// `Default` contains the values calibrated on the labelled photo set described in
@@ -38,6 +36,21 @@ pub struct FacePolicy {
     pub liveness_threshold: f32,
     /// Eye-open probability (0..1) at or above which an eye counts as open in the blink check.
     pub eye_open_threshold: f32,
+    /// Whether a check-in needs the blink check: a selfie alone is then rejected with
+    /// `face.blink_required`, and the server flags a record without one.
+    pub require_blink: bool,
+}
+
+/// A face policy value out of its valid range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid face policy value {name} = {value}: {expected}")]
+pub struct InvalidFacePolicy {
+    /// Field name, as in the configuration.
+    pub name: &'static str,
+    /// The value found.
+    pub value: String,
+    /// What the field accepts.
+    pub expected: &'static str,
 }
 
 impl Default for FacePolicy {
@@ -55,13 +68,14 @@ impl Default for FacePolicy {
             max_yaw_deg: 35.0,
             liveness_threshold: 0.5,
             eye_open_threshold: 0.5,
+            require_blink: false,
         }
     }
 }
 
 impl FacePolicy {
     /// Checks that every value is finite and in its range.
-    pub fn validate(&self) -> Result<(), FaceError> {
+    pub fn validate(&self) -> Result<(), InvalidFacePolicy> {
         let checks: [(&'static str, f32, f32, f32, &'static str); 12] = [
             (
                 "match_threshold",
@@ -144,7 +158,7 @@ impl FacePolicy {
         ];
         for (name, value, min, max, expected) in checks {
             if !(value.is_finite() && value >= min && value <= max) {
-                return Err(FaceError::InvalidPolicy {
+                return Err(InvalidFacePolicy {
                     name,
                     value: value.to_string(),
                     expected,
@@ -152,7 +166,7 @@ impl FacePolicy {
             }
         }
         if self.min_brightness >= self.max_brightness {
-            return Err(FaceError::InvalidPolicy {
+            return Err(InvalidFacePolicy {
                 name: "min_brightness",
                 value: self.min_brightness.to_string(),
                 expected: "a grey level below max_brightness",
