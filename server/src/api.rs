@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use siperlu_core::geofence::{Assignment, DinasLuar};
-use siperlu_core::location::LocationPolicy;
+use siperlu_core::policy::DevicePolicy;
 use siperlu_core::nip::{nip_log_id, parse_nip};
 use siperlu_core::plan::{PlanRevision, SignedPlanRevision, check_editable, default_cutoff};
 
@@ -75,8 +75,10 @@ pub struct ConfigDocument {
     /// The places the ASN may check in at, in core's geofence format: offices assigned today,
     /// and dinas luar locations that have not ended, with their dates.
     pub assignment: Assignment,
-    /// Limits for the location trust flags.
-    pub location_policy: LocationPolicy,
+    /// Face, location and time limits, the shift and the plan cutoff, as the fields
+    /// `location_policy`, `face_policy`, `time_policy`, `shift` and `plan_cutoff`.
+    #[serde(flatten)]
+    pub policy: DevicePolicy,
 }
 
 /// A server time anchor bound to the request that asked for it.
@@ -136,6 +138,7 @@ pub async fn register(
         None => uuid::Uuid::now_v7().to_string(),
     };
     let nip_text = nip.as_str().to_string();
+    let server_config = state.config.clone();
 
     let registered_id = device_id.clone();
     let config = state
@@ -181,7 +184,13 @@ pub async fn register(
                     _ => ApiError::from(DbError::from(error)),
                 });
             }
-            let config = build_config(&transaction, &registered_id, &nip_text, now)?;
+            let config = build_config(
+                &transaction,
+                &registered_id,
+                &nip_text,
+                now,
+                &server_config.device_policy,
+            )?;
             transaction.commit().map_err(DbError::from)?;
             Ok(config)
         })
@@ -206,6 +215,7 @@ fn build_config(
     device_id: &str,
     nip: &str,
     now_ms: i64,
+    policy: &DevicePolicy,
 ) -> Result<ConfigDocument, ApiError> {
     let today = admin::today();
     let mut assignment = Assignment::default();
@@ -237,7 +247,7 @@ fn build_config(
         nip: nip.to_string(),
         request_window_ms: crate::DEFAULT_REQUEST_WINDOW_MS,
         assignment,
-        location_policy: LocationPolicy::default(),
+        policy: policy.clone(),
     })
 }
 
@@ -262,9 +272,18 @@ pub async fn get_config(
     signed: SignedDevice,
 ) -> Result<Json<SignedDocument>, ApiError> {
     let device = signed.device;
+    let server_config = state.config.clone();
     let config = state
         .db
-        .call(move |connection| build_config(connection, &device.id, &device.nip, now_ms()))
+        .call(move |connection| {
+            build_config(
+                connection,
+                &device.id,
+                &device.nip,
+                now_ms(),
+                &server_config.device_policy,
+            )
+        })
         .await?;
     Ok(Json(sign_document(&state, &config)?))
 }

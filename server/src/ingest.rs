@@ -35,10 +35,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use siperlu_core::geofence::{self, LatLon};
-use siperlu_core::location::{Fix, LocationPolicy, assess_fix};
+use siperlu_core::location::{Fix, assess_fix};
+use siperlu_core::policy::DevicePolicy;
 use siperlu_core::messages::{self, Locale};
 use siperlu_core::nip::nip_log_id;
 use siperlu_core::record::{
+    ActiveLiveness,
     ChainState, ChainStatus, RecordError, SignedRecord, VerifiedRecord, link_verified_chain,
 };
 use siperlu_core::wire::{DecodeError, DecodeProblem};
@@ -46,6 +48,9 @@ use uuid::Uuid;
 
 /// Largest number of records in one upload.
 pub const MAX_BATCH_RECORDS: usize = 100;
+
+/// Flag of a record without the blink check while the device policy requires it.
+pub const FLAG_BLINK_MISSING: &str = "ingest.blink_missing";
 
 /// Flag of a record whose face template is not the one the device registered with.
 pub const FLAG_TEMPLATE_NOT_REGISTERED: &str = "ingest.template_not_registered";
@@ -123,9 +128,18 @@ pub async fn post_records(
     .await
     .map_err(|error| ApiError::internal("record verification task", &error))?;
 
+    let config = state.config.clone();
     let results = state
         .db
-        .call(move |connection| ingest_batch(connection, &device, prepared, now_ms()))
+        .call(move |connection| {
+            ingest_batch(
+                connection,
+                &device,
+                prepared,
+                now_ms(),
+                &config.device_policy,
+            )
+        })
         .await?;
 
     let accepted = results.iter().filter(|r| r.status == "accepted").count();
@@ -268,6 +282,7 @@ pub fn ingest_batch(
     device: &Device,
     prepared: Vec<PreparedRecord>,
     received_at_ms: i64,
+    policy: &DevicePolicy,
 ) -> Result<Vec<RecordResult>, ApiError> {
     let transaction = connection.transaction().map_err(DbError::from)?;
     let mut results: Vec<Option<RecordResult>> = vec![None; prepared.len()];
@@ -397,7 +412,13 @@ pub fn ingest_batch(
             continue;
         }
 
-        let derived = derive(&transaction, device, verified.signed(), received_at_ms)?;
+        let derived = derive(
+            &transaction,
+            device,
+            verified.signed(),
+            received_at_ms,
+            policy,
+        )?;
         let mut flags = derived.flags;
         flags.extend(chain_flags);
         let mut unique = Vec::new();
@@ -499,6 +520,7 @@ fn derive(
     device: &Device,
     signed: &SignedRecord,
     received_at_ms: i64,
+    policy: &DevicePolicy,
 ) -> Result<Derived, ApiError> {
     let record = signed.record();
     let mut flags: Vec<String> = record.reasons.clone();
@@ -542,11 +564,17 @@ fn derive(
         record,
         previous_record.as_ref(),
         received_at_ms,
+        &policy.time_policy(),
     )?;
     flags.extend(server_time.flags);
     let trusted_ms = server_time.time_ms;
     if !record.face.matched {
         flags.push("ingest.face_not_matched".into());
+    }
+    if policy.face_policy.require_blink
+        && record.face.active_liveness == ActiveLiveness::NotRun
+    {
+        flags.push(FLAG_BLINK_MISSING.into());
     }
 
     // The face must have been matched against the template the server accepted with the
@@ -573,7 +601,7 @@ fn derive(
     };
     let previous = previous.map(|(_, fix, time_ms)| (fix, time_ms));
     let previous_ref = previous.as_ref().map(|(fix, time_ms)| (fix, *time_ms));
-    match assess_fix(&fix, previous_ref, trusted_ms, &LocationPolicy::default()) {
+    match assess_fix(&fix, previous_ref, trusted_ms, &policy.location_policy) {
         Ok(location_flags) => flags.extend(
             location_flags
                 .iter()

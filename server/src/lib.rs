@@ -62,6 +62,8 @@ pub struct ServerConfig {
     /// Sustained requests per second allowed per client IP address, and its burst.
     pub ip_rate_per_s: f64,
     pub ip_burst: u32,
+    /// Limits shipped to every phone in its signed configuration and applied again at ingest.
+    pub device_policy: siperlu_core::policy::DevicePolicy,
 }
 
 impl ServerConfig {
@@ -77,6 +79,7 @@ impl ServerConfig {
             device_burst: 20,
             ip_rate_per_s: 50.0,
             ip_burst: 200,
+            device_policy: siperlu_core::policy::DevicePolicy::default(),
         }
     }
 }

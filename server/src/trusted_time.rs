@@ -50,14 +50,15 @@ pub struct ServerTime {
 ///
 /// NOTE: the elapsed readings are the phone's own word. A modified app that names a genuine
 /// earlier anchor of the same boot for the first time, with a smaller elapsed clock, can
-/// still claim an earlier time that recomputes consistently. The policy is [`TimePolicy::default`], because the configuration the
-/// server signs for phones leaves `time_policy` out and phones then use the default too.
+/// still claim an earlier time that recomputes consistently. `policy` must be the
+/// time policy of the configuration the server signs for phones, so both compute alike.
 pub fn recompute_time(
     connection: &Connection,
     device_id: &str,
     record: &AttendanceRecord,
     previous: Option<&AttendanceRecord>,
     received_at_ms: i64,
+    policy: &TimePolicy,
 ) -> Result<ServerTime, DbError> {
     let mut flags: Vec<String> = Vec::new();
 
@@ -85,13 +86,12 @@ pub fn recompute_time(
         flags.push(FLAG_ANCHOR_MISMATCH.to_string());
     }
 
-    let policy = TimePolicy::default();
     let previous_reading = previous.map(AttendanceRecord::clock_reading);
     let recomputed = estimate_trusted_time(
         &record.clock_reading(),
         anchor.as_ref(),
         previous_reading.as_ref(),
-        &policy,
+        policy,
     );
     flags.extend(recomputed.flags.iter().map(|flag| flag.to_string()));
 
@@ -229,7 +229,7 @@ mod test {
     #[test]
     fn honest_record_recomputes_exactly() {
         let record = honest_record();
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms())
+        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
             .expect("query runs");
         assert_eq!(time.time_ms, record.trusted_time_ms);
         assert_eq!(time.source, TimeSource::ServerAnchor);
@@ -240,7 +240,7 @@ mod test {
     fn clock_set_back_keeps_anchored_time() {
         let mut record = honest_record();
         record.wall_clock_ms -= 3_600_000;
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms())
+        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
             .expect("query runs");
         assert_eq!(
             time.time_ms,
@@ -257,7 +257,7 @@ mod test {
             anchor.server_time_ms -= 3_600_000;
         }
         record.trusted_time_ms -= 3_600_000;
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms())
+        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
             .expect("query runs");
         assert_eq!(time.source, TimeSource::WallClock);
         assert_eq!(time.time_ms, record.wall_clock_ms);
@@ -276,6 +276,7 @@ mod test {
             &record,
             None,
             received_ms(),
+            &TimePolicy::default(),
         )
         .expect("query runs");
         assert!(
@@ -289,13 +290,13 @@ mod test {
     fn claim_beyond_uncertainty_is_mismatch() {
         let mut record = honest_record();
         record.trusted_time_ms -= 410;
-        let within = recompute_time(&connection(), DEVICE, &record, None, received_ms())
+        let within = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
             .expect("query runs");
         assert!(within.flags.is_empty(), "410 ms bound: {:?}", within.flags);
 
         record.trusted_time_ms = ANCHOR_MS + 3_600_000 - 30 * 60_000;
         record.wall_clock_ms = record.trusted_time_ms;
-        let beyond = recompute_time(&connection(), DEVICE, &record, None, received_ms())
+        let beyond = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
             .expect("query runs");
         assert_eq!(beyond.time_ms, ANCHOR_MS + 3_600_000, "server time wins");
         assert!(
@@ -318,6 +319,7 @@ mod test {
             &record,
             Some(&previous),
             received_ms(),
+            &TimePolicy::default(),
         )
         .expect("query runs");
         assert_eq!(time.flags, vec![FLAG_ELAPSED_BACKWARDS.to_string()]);
@@ -332,6 +334,7 @@ mod test {
             &record,
             Some(&other_boot),
             received_ms(),
+            &TimePolicy::default(),
         )
         .expect("query runs");
         assert!(time.flags.is_empty(), "another boot: {:?}", time.flags);
@@ -350,6 +353,7 @@ mod test {
             &record,
             Some(&previous),
             received_ms(),
+            &TimePolicy::default(),
         )
         .expect("query runs");
         assert!(
@@ -370,6 +374,7 @@ mod test {
             &record,
             Some(&previous),
             received_ms(),
+            &TimePolicy::default(),
         )
         .expect("query runs");
         assert_eq!(time.flags, vec![FLAG_ANCHOR_MISMATCH.to_string()]);
@@ -379,7 +384,14 @@ mod test {
     fn time_after_receipt_is_future() {
         let record = honest_record();
         let early_receipt_ms = record.trusted_time_ms - DEFAULT_MAX_CLOCK_SKEW_MS - 10_000;
-        let time = recompute_time(&connection(), DEVICE, &record, None, early_receipt_ms)
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            early_receipt_ms,
+            &TimePolicy::default(),
+        )
             .expect("query runs");
         assert_eq!(time.flags, vec![FLAG_FUTURE_TIME.to_string()]);
     }
