@@ -8,7 +8,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::align::{align_face, fit_similarity};
-use super::decode::{DecodeLimits, decode_photo};
+use super::decode::{DecodeLimits, DecodedPhoto, JPEG_DIVISORS, decode_photo_scaled};
 use super::detect::{FaceBox, detect_faces};
 use super::embed::{cosine, embed_face};
 use super::landmarks::{Landmarks, locate_landmarks};
@@ -88,9 +88,21 @@ pub struct FaceEngine {
     eye: ModelSession,
 }
 
+/// Shortest side, in decoded pixels, that a JPEG reduced by DCT scaling keeps. It is twice
+/// the detector's 240-pixel input height, so the detector input stays an average of at least
+/// 2 x 2 decoded pixels, as it is for a full-size 1280x960 photo.
+const MIN_DECODED_SIDE_PX: u32 = 480;
+
+/// Shortest side, in decoded pixels, of the largest face box below which a reduced photo is
+/// decoded again at a finer scale. The 112x112 aligned face then still shrinks its source
+/// region about twice, and the 128x128 liveness crop (2.7 box sides) about three times, so no
+/// model input is upsampled from a reduced photo.
+const MIN_DECODED_FACE_PX: f32 = 160.0;
+
 /// One photo run through the pipeline, with what later steps of the same call reuse.
 struct PhotoRun {
     analysis: FaceAnalysis,
+    /// The decoded photo, possibly reduced: `landmarks` are in its pixels.
     image: RgbImage,
     landmarks: Option<Landmarks>,
     embedding: Option<Vec<f32>>,
@@ -351,7 +363,10 @@ impl FaceEngine {
                 None => None,
             });
             let selfie_face = selfie.analysis.primary_face.map(|index| {
-                relative_box(&selfie.analysis.faces[index], selfie.image.dimensions())
+                relative_box(
+                    &selfie.analysis.faces[index],
+                    (selfie.analysis.width, selfie.analysis.height),
+                )
             });
             for frame in burst {
                 open_scores.push(self.score_frame_eyes(frame, selfie_face.as_ref(), policy)?);
@@ -416,25 +431,15 @@ impl FaceEngine {
         let started = Instant::now();
         let mut timings = StageTimings::default();
 
-        let step = Instant::now();
-        let image = decode_photo(bytes, &self.decode_limits)?;
-        timings.decode_ms = elapsed_ms(step);
-
-        let step = Instant::now();
-        let faces = detect_faces(
-            &self.detect,
-            &models.detect.preprocess,
-            &image,
-            policy.min_detection_score,
-            policy.nms_iou,
-        )?;
-        timings.detect_ms = elapsed_ms(step);
+        let (photo, faces) = self.decode_and_detect(bytes, policy, &mut timings)?;
+        let image = photo.image;
+        let divisor = photo.divisor as f32;
 
         let (primary_face, mut reasons) = check_face_count(&faces, policy);
         let mut analysis = FaceAnalysis {
-            width: image.width(),
-            height: image.height(),
-            faces,
+            width: photo.full_width,
+            height: photo.full_height,
+            faces: faces.iter().map(|face| face.scaled(divisor)).collect(),
             primary_face,
             reasons: Vec::new(),
             quality: None,
@@ -451,7 +456,9 @@ impl FaceEngine {
                 embedding: None,
             });
         };
-        let face = analysis.faces[primary];
+        // `face` and `landmarks` are in decoded pixels, which the model stages read. The gates
+        // judge sizes and edges in the stored photo's pixels.
+        let face = faces[primary];
         let single_face = reasons.is_empty();
 
         let step = Instant::now();
@@ -482,12 +489,12 @@ impl FaceEngine {
             .map(|patch| patch.to_grey())
             .unwrap_or_default();
         let (measures, face_reasons) = check_face(
-            &face,
-            &landmarks,
+            &analysis.faces[primary],
+            &landmarks.scaled(divisor),
             &face_patch,
             &aligned_grey,
             feature_input.width,
-            image.dimensions(),
+            (analysis.width, analysis.height),
             policy,
         );
         reasons.extend(face_reasons);
@@ -525,6 +532,65 @@ impl FaceEngine {
             landmarks: Some(landmarks),
             embedding,
         })
+    }
+
+    /// Decodes a photo, reduced when it is large, and detects its faces in decoded pixels.
+    /// When the largest face is smaller than [`MIN_DECODED_FACE_PX`] there, the photo is
+    /// decoded again at the finest scale that brings it to that size, or at full size, and
+    /// the boxes are carried over without a second detection. Adds to the decode and detect
+    /// times in `timings`.
+    fn decode_and_detect(
+        &self,
+        bytes: &[u8],
+        policy: &FacePolicy,
+        timings: &mut StageTimings,
+    ) -> Result<(DecodedPhoto, Vec<FaceBox>), FaceError> {
+        let step = Instant::now();
+        let mut photo = decode_photo_scaled(
+            bytes,
+            &self.decode_limits,
+            JPEG_DIVISORS[0],
+            MIN_DECODED_SIDE_PX,
+        )?;
+        timings.decode_ms += elapsed_ms(step);
+
+        let step = Instant::now();
+        let detect = &self.manifest.models.detect;
+        let mut faces = detect_faces(
+            &self.detect,
+            &detect.preprocess,
+            &photo.image,
+            policy.min_detection_score,
+            policy.nms_iou,
+        )?;
+        timings.detect_ms += elapsed_ms(step);
+
+        let largest_side = faces
+            .iter()
+            .map(|face| face.width().min(face.height()))
+            .fold(0.0f32, f32::max);
+        if photo.divisor == 1 || faces.is_empty() || largest_side >= MIN_DECODED_FACE_PX {
+            return Ok((photo, faces));
+        }
+        let finer_divisor = JPEG_DIVISORS
+            .into_iter()
+            .filter(|&divisor| divisor < photo.divisor)
+            .find(|&divisor| largest_side * (photo.divisor / divisor) as f32 >= MIN_DECODED_FACE_PX)
+            .unwrap_or(1);
+        let step = Instant::now();
+        let finer = decode_photo_scaled(
+            bytes,
+            &self.decode_limits,
+            finer_divisor,
+            MIN_DECODED_SIDE_PX,
+        )?;
+        timings.decode_ms += elapsed_ms(step);
+        let factor = photo.divisor as f32 / finer.divisor as f32;
+        for face in &mut faces {
+            *face = face.scaled(factor);
+        }
+        photo = finer;
+        Ok((photo, faces))
     }
 
     /// Runs each model once on a pseudo-random tensor of its input shape and returns the time of each
@@ -568,14 +634,8 @@ impl FaceEngine {
         policy: &FacePolicy,
     ) -> Result<Option<f32>, FaceError> {
         let models = &self.manifest.models;
-        let image = decode_photo(bytes, &self.decode_limits)?;
-        let faces = detect_faces(
-            &self.detect,
-            &models.detect.preprocess,
-            &image,
-            policy.min_detection_score,
-            policy.nms_iou,
-        )?;
+        let (photo, faces) = self.decode_and_detect(bytes, policy, &mut StageTimings::default())?;
+        let image = photo.image;
         let (primary, _) = check_face_count(&faces, policy);
         let Some(primary) = primary else {
             return Ok(None);
