@@ -569,14 +569,9 @@ impl FaceEngine {
             .iter()
             .map(|face| face.width().min(face.height()))
             .fold(0.0f32, f32::max);
-        if photo.divisor == 1 || faces.is_empty() || largest_side >= MIN_DECODED_FACE_PX {
+        let Some(finer_divisor) = finer_divisor(photo.divisor, largest_side) else {
             return Ok((photo, faces));
-        }
-        let finer_divisor = JPEG_DIVISORS
-            .into_iter()
-            .filter(|&divisor| divisor < photo.divisor)
-            .find(|&divisor| largest_side * (photo.divisor / divisor) as f32 >= MIN_DECODED_FACE_PX)
-            .unwrap_or(1);
+        };
         let step = Instant::now();
         let finer = decode_photo_scaled(
             bytes,
@@ -666,7 +661,22 @@ impl FaceEngine {
 /// box, both in fractions of their frame, for the burst face to count as the same face.
 pub const MIN_BURST_OVERLAP: f32 = 0.3;
 
-/// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
+/// Returns the divisor to decode a photo again with when its largest face, `face_side_px`
+/// decoded pixels at `divisor`, is smaller than [`MIN_DECODED_FACE_PX`]: the largest one that
+/// brings the face to that size, or 1. Returns `None` when the photo can stay as it is,
+/// including when it shows no face (`face_side_px` 0).
+fn finer_divisor(divisor: u32, face_side_px: f32) -> Option<u32> {
+    if divisor == 1 || face_side_px <= 0.0 || face_side_px >= MIN_DECODED_FACE_PX {
+        return None;
+    }
+    let finer = JPEG_DIVISORS
+        .into_iter()
+        .filter(|&finer| finer < divisor)
+        .find(|&finer| face_side_px * (divisor / finer) as f32 >= MIN_DECODED_FACE_PX)
+        .unwrap_or(1);
+    Some(finer)
+}
+
 /// Index of the embedding whose mean cosine to the other embeddings is lowest.
 fn least_similar(embeddings: &[Vec<f32>]) -> usize {
     let mean_similarity = |index: usize| -> f32 {
@@ -683,6 +693,7 @@ fn least_similar(embeddings: &[Vec<f32>]) -> usize {
         .unwrap_or(0)
 }
 
+/// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
 fn relative_box(face: &FaceBox, (width, height): (u32, u32)) -> FaceBox {
     FaceBox {
         x1: face.x1 / width as f32,
@@ -705,6 +716,25 @@ mod test {
     fn engine_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<FaceEngine>();
+    }
+
+    #[test]
+    fn small_face_is_decoded_finer() {
+        assert_eq!(finer_divisor(1, 50.0), None, "already full size");
+        assert_eq!(finer_divisor(2, 0.0), None, "no face");
+        assert_eq!(finer_divisor(2, 200.0), None, "large enough");
+        assert_eq!(finer_divisor(2, 100.0), Some(1));
+        assert_eq!(
+            finer_divisor(8, 50.0),
+            Some(2),
+            "50 px at 1/8 is 200 px at 1/2"
+        );
+        assert_eq!(
+            finer_divisor(8, 30.0),
+            Some(1),
+            "30 px at 1/8 is 120 px at 1/2"
+        );
+        assert_eq!(finer_divisor(4, 100.0), Some(2));
     }
 
     #[test]
