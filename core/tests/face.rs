@@ -6,8 +6,7 @@ use std::sync::OnceLock;
 
 use image::{DynamicImage, ImageEncoder, RgbImage};
 use siperlu_core::face::{
-    ActiveLiveness, DecodeLimits, FaceEngine, FaceEngineConfig, FaceError, FacePolicy, FaceReason,
-    FaceTemplate, FaceVerdict, decode_photo,
+    ActiveLiveness, FaceEngine, FaceEngineConfig, FaceError, FacePolicy, FaceReason, FaceTemplate,
 };
 
 /// Returns the engine shared by every test in this binary, because creating the five
@@ -579,110 +578,4 @@ fn verify_from_threads_agrees() {
             assert_eq!(handle.join().expect("thread"), expected);
         }
     });
-}
-
-fn encode_png(image: &RgbImage) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image
-        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .expect("encode PNG");
-    bytes
-}
-
-/// Returns the verdicts on `jpeg` and on a PNG of the very pixels that the full-size decode
-/// of `jpeg` gives, so the two differ only in the decode path.
-fn verify_jpeg_and_png(jpeg: &[u8]) -> (FaceVerdict, FaceVerdict) {
-    let pixels = decode_photo(jpeg, &DecodeLimits::default()).expect("decode JPEG at full size");
-    let png = encode_png(&pixels);
-    let policy = FacePolicy::default();
-    let from_jpeg = engine()
-        .verify(obama_template(), &[jpeg], &policy)
-        .expect("verify JPEG");
-    let from_png = engine()
-        .verify(obama_template(), &[&png], &policy)
-        .expect("verify PNG");
-    (from_jpeg, from_png)
-}
-
-fn assert_same_face(from_jpeg: &FaceVerdict, from_png: &FaceVerdict) {
-    assert_eq!(from_jpeg.selfie.width, from_png.selfie.width);
-    assert_eq!(from_jpeg.selfie.height, from_png.selfie.height);
-    assert!(from_jpeg.accepted, "reasons {:?}", from_jpeg.reasons);
-    assert!(from_png.accepted, "reasons {:?}", from_png.reasons);
-    let jpeg_face = from_jpeg.selfie.faces[from_jpeg.selfie.primary_face.expect("face")];
-    let png_face = from_png.selfie.faces[from_png.selfie.primary_face.expect("face")];
-    let box_shift = (jpeg_face.x1 - png_face.x1)
-        .abs()
-        .max((jpeg_face.y1 - png_face.y1).abs())
-        .max((jpeg_face.x2 - png_face.x2).abs())
-        .max((jpeg_face.y2 - png_face.y2).abs());
-    assert!(
-        box_shift < 0.03 * png_face.width(),
-        "boxes in stored pixels differ by {box_shift}: {jpeg_face:?} vs {png_face:?}"
-    );
-    let difference = (from_jpeg.score.expect("score") - from_png.score.expect("score")).abs();
-    assert!(difference < 0.02, "scores differ by {difference}");
-}
-
-#[test]
-fn reduced_selfie_matches_full_decode() {
-    // The benchmark's selfie: obama.jpg scaled to 1280 wide, top 960 rows. Its JPEG is
-    // decoded at half size, while the PNG of the same pixels takes the full-size path.
-    let portrait = decoded("face_recognition/obama.jpg");
-    let height = portrait.height() * 1280 / portrait.width();
-    let scaled = image::imageops::resize(
-        &portrait,
-        1280,
-        height,
-        image::imageops::FilterType::Triangle,
-    );
-    let selfie = image::imageops::crop_imm(&scaled, 0, 0, 1280, 960).to_image();
-    let (from_jpeg, from_png) = verify_jpeg_and_png(&encode_jpeg(&selfie, None));
-
-    assert_eq!(
-        (from_jpeg.selfie.width, from_jpeg.selfie.height),
-        (1280, 960)
-    );
-    assert_same_face(&from_jpeg, &from_png);
-}
-
-#[test]
-fn reduced_rotated_selfie_matches_upright() {
-    let portrait = decoded("face_recognition/obama.jpg");
-    let height = portrait.height() * 1280 / portrait.width();
-    let scaled = image::imageops::resize(
-        &portrait,
-        1280,
-        height,
-        image::imageops::FilterType::Triangle,
-    );
-    // Stored turned counter-clockwise with orientation 6, as a phone held upright stores it.
-    let stored = image::imageops::rotate270(&scaled);
-    let (from_jpeg, from_png) =
-        verify_jpeg_and_png(&encode_jpeg(&stored, Some(exif_orientation(6))));
-
-    assert_eq!(
-        (from_jpeg.selfie.width, from_jpeg.selfie.height),
-        (1280, height),
-        "orientation applied on the reduced path"
-    );
-    assert_same_face(&from_jpeg, &from_png);
-}
-
-#[test]
-fn small_face_in_large_photo_is_decoded_finer() {
-    // A 1600x1200 frame, decoded at half size, with a face under 320 pixels wide: under 160
-    // decoded pixels, so the photo is decoded again at full size.
-    let portrait = decoded("face_recognition/obama.jpg");
-    let small = image::imageops::resize(&portrait, 500, 625, image::imageops::FilterType::Triangle);
-    let mut frame = RgbImage::from_pixel(1600, 1200, image::Rgb([128, 128, 128]));
-    image::imageops::overlay(&mut frame, &small, 550, 300);
-    let (from_jpeg, from_png) = verify_jpeg_and_png(&encode_jpeg(&frame, None));
-
-    let face = from_png.selfie.faces[from_png.selfie.primary_face.expect("face")];
-    assert!(
-        face.width() < 160.0,
-        "the face must be small for this test: {face:?}"
-    );
-    assert_same_face(&from_jpeg, &from_png);
 }

@@ -36,18 +36,6 @@ impl FaceBox {
         self.width() * self.height()
     }
 
-    /// Returns the box with its corners multiplied by `factor`, as when the photo it was found
-    /// in is decoded at another scale.
-    pub(crate) fn scaled(&self, factor: f32) -> FaceBox {
-        FaceBox {
-            x1: self.x1 * factor,
-            y1: self.y1 * factor,
-            x2: self.x2 * factor,
-            y2: self.y2 * factor,
-            score: self.score,
-        }
-    }
-
     /// Returns the intersection over union of two boxes (0..1).
     pub fn iou(&self, other: &FaceBox) -> f32 {
         let width = (self.x2.min(other.x2) - self.x1.max(other.x1)).max(0.0);

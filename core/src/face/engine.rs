@@ -8,7 +8,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::align::{align_face, fit_similarity};
-use super::decode::{DecodeLimits, DecodedPhoto, JPEG_DIVISORS, decode_photo_scaled};
+use super::decode::{DecodeLimits, decode_photo};
 use super::detect::{FaceBox, detect_faces};
 use super::embed::{cosine, embed_face};
 use super::landmarks::{Landmarks, locate_landmarks};
@@ -88,21 +88,9 @@ pub struct FaceEngine {
     eye: ModelSession,
 }
 
-/// Shortest side, in decoded pixels, that a JPEG reduced by DCT scaling keeps. It is twice
-/// the detector's 240-pixel input height, so the detector input stays an average of at least
-/// 2 x 2 decoded pixels, as it is for a full-size 1280x960 photo.
-const MIN_DECODED_SIDE_PX: u32 = 480;
-
-/// Shortest side, in decoded pixels, of the largest face box below which a reduced photo is
-/// decoded again at a finer scale. The 112x112 aligned face then still shrinks its source
-/// region about twice, and the 128x128 liveness crop (2.7 box sides) about three times, so no
-/// model input is upsampled from a reduced photo.
-const MIN_DECODED_FACE_PX: f32 = 160.0;
-
 /// One photo run through the pipeline, with what later steps of the same call reuse.
 struct PhotoRun {
     analysis: FaceAnalysis,
-    /// The decoded photo, possibly reduced: `landmarks` are in its pixels.
     image: RgbImage,
     landmarks: Option<Landmarks>,
     embedding: Option<Vec<f32>>,
@@ -363,10 +351,7 @@ impl FaceEngine {
                 None => None,
             });
             let selfie_face = selfie.analysis.primary_face.map(|index| {
-                relative_box(
-                    &selfie.analysis.faces[index],
-                    (selfie.analysis.width, selfie.analysis.height),
-                )
+                relative_box(&selfie.analysis.faces[index], selfie.image.dimensions())
             });
             for frame in burst {
                 open_scores.push(self.score_frame_eyes(frame, selfie_face.as_ref(), policy)?);
@@ -431,15 +416,25 @@ impl FaceEngine {
         let started = Instant::now();
         let mut timings = StageTimings::default();
 
-        let (photo, faces) = self.decode_and_detect(bytes, policy, &mut timings)?;
-        let image = photo.image;
-        let divisor = photo.divisor as f32;
+        let step = Instant::now();
+        let image = decode_photo(bytes, &self.decode_limits)?;
+        timings.decode_ms = elapsed_ms(step);
+
+        let step = Instant::now();
+        let faces = detect_faces(
+            &self.detect,
+            &models.detect.preprocess,
+            &image,
+            policy.min_detection_score,
+            policy.nms_iou,
+        )?;
+        timings.detect_ms = elapsed_ms(step);
 
         let (primary_face, mut reasons) = check_face_count(&faces, policy);
         let mut analysis = FaceAnalysis {
-            width: photo.full_width,
-            height: photo.full_height,
-            faces: faces.iter().map(|face| face.scaled(divisor)).collect(),
+            width: image.width(),
+            height: image.height(),
+            faces,
             primary_face,
             reasons: Vec::new(),
             quality: None,
@@ -456,9 +451,7 @@ impl FaceEngine {
                 embedding: None,
             });
         };
-        // `face` and `landmarks` are in decoded pixels, which the model stages read. The gates
-        // judge sizes and edges in the stored photo's pixels.
-        let face = faces[primary];
+        let face = analysis.faces[primary];
         let single_face = reasons.is_empty();
 
         let step = Instant::now();
@@ -489,12 +482,12 @@ impl FaceEngine {
             .map(|patch| patch.to_grey())
             .unwrap_or_default();
         let (measures, face_reasons) = check_face(
-            &analysis.faces[primary],
-            &landmarks.scaled(divisor),
+            &face,
+            &landmarks,
             &face_patch,
             &aligned_grey,
             feature_input.width,
-            (analysis.width, analysis.height),
+            image.dimensions(),
             policy,
         );
         reasons.extend(face_reasons);
@@ -532,60 +525,6 @@ impl FaceEngine {
             landmarks: Some(landmarks),
             embedding,
         })
-    }
-
-    /// Decodes a photo, reduced when it is large, and detects its faces in decoded pixels.
-    /// When the largest face is smaller than [`MIN_DECODED_FACE_PX`] there, the photo is
-    /// decoded again at the finest scale that brings it to that size, or at full size, and
-    /// the boxes are carried over without a second detection. Adds to the decode and detect
-    /// times in `timings`.
-    fn decode_and_detect(
-        &self,
-        bytes: &[u8],
-        policy: &FacePolicy,
-        timings: &mut StageTimings,
-    ) -> Result<(DecodedPhoto, Vec<FaceBox>), FaceError> {
-        let step = Instant::now();
-        let mut photo = decode_photo_scaled(
-            bytes,
-            &self.decode_limits,
-            JPEG_DIVISORS[0],
-            MIN_DECODED_SIDE_PX,
-        )?;
-        timings.decode_ms += elapsed_ms(step);
-
-        let step = Instant::now();
-        let detect = &self.manifest.models.detect;
-        let mut faces = detect_faces(
-            &self.detect,
-            &detect.preprocess,
-            &photo.image,
-            policy.min_detection_score,
-            policy.nms_iou,
-        )?;
-        timings.detect_ms += elapsed_ms(step);
-
-        let largest_side = faces
-            .iter()
-            .map(|face| face.width().min(face.height()))
-            .fold(0.0f32, f32::max);
-        let Some(finer_divisor) = finer_divisor(photo.divisor, largest_side) else {
-            return Ok((photo, faces));
-        };
-        let step = Instant::now();
-        let finer = decode_photo_scaled(
-            bytes,
-            &self.decode_limits,
-            finer_divisor,
-            MIN_DECODED_SIDE_PX,
-        )?;
-        timings.decode_ms += elapsed_ms(step);
-        let factor = photo.divisor as f32 / finer.divisor as f32;
-        for face in &mut faces {
-            *face = face.scaled(factor);
-        }
-        photo = finer;
-        Ok((photo, faces))
     }
 
     /// Runs each model once on a pseudo-random tensor of its input shape and returns the time of each
@@ -629,8 +568,14 @@ impl FaceEngine {
         policy: &FacePolicy,
     ) -> Result<Option<f32>, FaceError> {
         let models = &self.manifest.models;
-        let (photo, faces) = self.decode_and_detect(bytes, policy, &mut StageTimings::default())?;
-        let image = photo.image;
+        let image = decode_photo(bytes, &self.decode_limits)?;
+        let faces = detect_faces(
+            &self.detect,
+            &models.detect.preprocess,
+            &image,
+            policy.min_detection_score,
+            policy.nms_iou,
+        )?;
         let (primary, _) = check_face_count(&faces, policy);
         let Some(primary) = primary else {
             return Ok(None);
@@ -661,22 +606,7 @@ impl FaceEngine {
 /// box, both in fractions of their frame, for the burst face to count as the same face.
 pub const MIN_BURST_OVERLAP: f32 = 0.3;
 
-/// Returns the divisor to decode a photo again with when its largest face, `face_side_px`
-/// decoded pixels at `divisor`, is smaller than [`MIN_DECODED_FACE_PX`]: the largest one that
-/// brings the face to that size, or 1. Returns `None` when the photo can stay as it is,
-/// including when it shows no face (`face_side_px` 0).
-fn finer_divisor(divisor: u32, face_side_px: f32) -> Option<u32> {
-    if divisor == 1 || face_side_px <= 0.0 || face_side_px >= MIN_DECODED_FACE_PX {
-        return None;
-    }
-    let finer = JPEG_DIVISORS
-        .into_iter()
-        .filter(|&finer| finer < divisor)
-        .find(|&finer| face_side_px * (divisor / finer) as f32 >= MIN_DECODED_FACE_PX)
-        .unwrap_or(1);
-    Some(finer)
-}
-
+/// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
 /// Index of the embedding whose mean cosine to the other embeddings is lowest.
 fn least_similar(embeddings: &[Vec<f32>]) -> usize {
     let mean_similarity = |index: usize| -> f32 {
@@ -693,7 +623,6 @@ fn least_similar(embeddings: &[Vec<f32>]) -> usize {
         .unwrap_or(0)
 }
 
-/// Returns `face` with its corners in fractions (0..1) of a `width` x `height` frame.
 fn relative_box(face: &FaceBox, (width, height): (u32, u32)) -> FaceBox {
     FaceBox {
         x1: face.x1 / width as f32,
@@ -716,25 +645,6 @@ mod test {
     fn engine_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<FaceEngine>();
-    }
-
-    #[test]
-    fn small_face_is_decoded_finer() {
-        assert_eq!(finer_divisor(1, 50.0), None, "already full size");
-        assert_eq!(finer_divisor(2, 0.0), None, "no face");
-        assert_eq!(finer_divisor(2, 200.0), None, "large enough");
-        assert_eq!(finer_divisor(2, 100.0), Some(1));
-        assert_eq!(
-            finer_divisor(8, 50.0),
-            Some(2),
-            "50 px at 1/8 is 200 px at 1/2"
-        );
-        assert_eq!(
-            finer_divisor(8, 30.0),
-            Some(1),
-            "30 px at 1/8 is 120 px at 1/2"
-        );
-        assert_eq!(finer_divisor(4, 100.0), Some(2));
     }
 
     #[test]

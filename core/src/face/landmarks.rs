@@ -82,18 +82,6 @@ impl Landmarks {
         [sum[0] / count, sum[1] / count]
     }
 
-    /// Returns the points multiplied by `factor`, as when the photo they were found in is
-    /// decoded at another scale.
-    pub(crate) fn scaled(&self, factor: f32) -> Landmarks {
-        Landmarks {
-            points: self
-                .points
-                .iter()
-                .map(|[x, y]| [x * factor, y * factor])
-                .collect(),
-        }
-    }
-
     /// Returns the five alignment points in ArcFace template order: eye centre on the left of
     /// the picture, the other eye centre, nose tip, left and right mouth corners.
     pub fn five_points(&self) -> [[f32; 2]; 5] {
