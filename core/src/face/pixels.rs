@@ -64,21 +64,32 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
     if step_x >= 4.0 && step_y >= 4.0 {
         // Each output pixel covers 4 x 4 photo pixels or more. Averaging every second row and
         // column of its box still takes at least 2 x 2 samples, and reads a quarter of the photo.
-        let columns: Vec<(i64, i64)> = (0..width).map(|u| box_span(region.x, step_x, u)).collect();
+        // The byte offset of every second column of each output pixel's box, edges clamped.
+        let column_offsets: Vec<Vec<usize>> = (0..width)
+            .map(|u| {
+                let (column_start, column_end) = box_span(region.x, step_x, u);
+                (column_start..column_end)
+                    .step_by(2)
+                    .map(|x| clamp_index(x, image.width()) as usize * 3)
+                    .collect()
+            })
+            .collect();
+        let row_bytes = image.width() as usize * 3;
+        let pixels = image.as_raw();
         for v in 0..height {
             let (row_start, row_end) = box_span(region.y, step_y, v);
-            for &(column_start, column_end) in &columns {
+            for offsets in &column_offsets {
                 let mut sum = [0u32; 3];
                 let mut count = 0u32;
                 for y in (row_start..row_end).step_by(2) {
-                    let y = clamp_index(y, image.height());
-                    for x in (column_start..column_end).step_by(2) {
-                        let pixel = image.get_pixel(clamp_index(x, image.width()), y).0;
-                        sum[0] += u32::from(pixel[0]);
-                        sum[1] += u32::from(pixel[1]);
-                        sum[2] += u32::from(pixel[2]);
-                        count += 1;
+                    let row_offset = clamp_index(y, image.height()) as usize * row_bytes;
+                    let row = &pixels[row_offset..row_offset + row_bytes];
+                    for &offset in offsets {
+                        sum[0] += u32::from(row[offset]);
+                        sum[1] += u32::from(row[offset + 1]);
+                        sum[2] += u32::from(row[offset + 2]);
                     }
+                    count += offsets.len() as u32;
                 }
                 rgb.extend(sum.iter().map(|&channel| channel as f32 / count as f32));
             }
