@@ -201,14 +201,18 @@ fn warp_with<S: Fn(f32, f32) -> [f32; 3]>(
     let taps = shrink.ceil().clamp(1.0, 4.0) as u32;
     let tap_weight = 1.0 / (taps * taps) as f32;
     let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    // Where each tap sits inside its output pixel, computed once instead of per pixel.
+    let tap_offsets: Vec<f32> = (0..taps)
+        .map(|tap| (tap as f32 + 0.5) / taps as f32)
+        .collect();
 
     for v in 0..height {
         for u in 0..width {
             let mut sum = [0.0f32; 3];
-            for tap_v in 0..taps {
-                let sub_v = v as f32 + (tap_v as f32 + 0.5) / taps as f32 - 0.5;
-                for tap_u in 0..taps {
-                    let sub_u = u as f32 + (tap_u as f32 + 0.5) / taps as f32 - 0.5;
+            for &offset_v in &tap_offsets {
+                let sub_v = v as f32 + offset_v - 0.5;
+                for &offset_u in &tap_offsets {
+                    let sub_u = u as f32 + offset_u - 0.5;
                     let x = map.a * sub_u + map.b * sub_v + map.c;
                     let y = map.d * sub_u + map.e * sub_v + map.f;
                     let value = sample(x, y);
@@ -287,8 +291,10 @@ fn sample_bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let max_y = image.height() as f32 - 1.0;
     let x = x.clamp(0.0, max_x);
     let y = y.clamp(0.0, max_y);
-    let x0 = x.floor();
-    let y0 = y.floor();
+    // Truncation is floor for these non-negative values, and unlike `f32::floor` it needs no
+    // libm call on baseline x86_64.
+    let x0 = (x as u32) as f32;
+    let y0 = (y as u32) as f32;
     let fx = x - x0;
     let fy = y - y0;
     let x1 = (x0 + 1.0).min(max_x) as usize;
@@ -315,19 +321,24 @@ fn sample_patch(patch: &Patch, x: f32, y: f32) -> [f32; 3] {
     let max_y = patch.height as f32 - 1.0;
     let x = x.clamp(0.0, max_x);
     let y = y.clamp(0.0, max_y);
-    let x0 = x.floor();
-    let y0 = y.floor();
+    // Truncation is floor for these non-negative values, and unlike `f32::floor` it needs no
+    // libm call on baseline x86_64.
+    let x0 = (x as u32) as f32;
+    let y0 = (y as u32) as f32;
     let fx = x - x0;
     let fy = y - y0;
     let x1 = (x0 + 1.0).min(max_x) as usize;
     let y1 = (y0 + 1.0).min(max_y) as usize;
     let (x0, y0) = (x0 as usize, y0 as usize);
 
-    let at = |x: usize, y: usize| (y * width + x) * 3;
-    let (i00, i10, i01, i11) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
+    let at = |x: usize, y: usize| {
+        let start = (y * width + x) * 3;
+        &patch.rgb[start..start + 3]
+    };
+    let (p00, p10, p01, p11) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
     std::array::from_fn(|channel| {
-        let top = patch.rgb[i00 + channel] * (1.0 - fx) + patch.rgb[i10 + channel] * fx;
-        let bottom = patch.rgb[i01 + channel] * (1.0 - fx) + patch.rgb[i11 + channel] * fx;
+        let top = p00[channel] * (1.0 - fx) + p10[channel] * fx;
+        let bottom = p01[channel] * (1.0 - fx) + p11[channel] * fx;
         top * (1.0 - fy) + bottom * fy
     })
 }
