@@ -33,7 +33,8 @@ pub enum DbError {
 }
 
 /// Schema migrations; entry N brings `user_version` from N to N + 1.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE admin_users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,
@@ -152,7 +153,17 @@ CREATE TABLE security_events (
     device_id TEXT,
     detail TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE request_nonces (
+    device_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX request_nonces_by_expiry ON request_nonces(expires_at_ms);
+"#,
+];
 
 /// The schema version this server writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

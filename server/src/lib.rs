@@ -109,7 +109,6 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub db: db::Db,
     pub key: Arc<keys::ServerKey>,
-    pub nonces: Arc<device_auth::NonceCache>,
     pub device_limiter: Arc<rate_limit::RateLimiter>,
     pub ip_limiter: Arc<rate_limit::RateLimiter>,
     pub metrics: Arc<metrics::Metrics>,
@@ -193,7 +192,6 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
         config: Arc::new(config),
         db,
         key: Arc::new(key),
-        nonces: Arc::new(device_auth::NonceCache::default()),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     Ok(BoundServer {

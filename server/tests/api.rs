@@ -231,6 +231,30 @@ async fn replayed_request_rejected() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn replay_after_restart_rejected() {
+    let (mut server, _admin, mut phone) = setup().await;
+    let record = phone.next_record();
+    let body = batch_body(&[record.as_bytes()]);
+    let headers = phone.sign("POST", "/api/v1/records", &body);
+    let first = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let replay_before = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+
+    server.restart().await;
+    let replay_after = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+    assert_eq!(replay_after.status, 409, "{}", replay_after.text());
+    assert_eq!(replay_after.error_id(), "api.replayed_request");
+    assert_eq!(replay_after.status, replay_before.status);
+    assert_eq!(replay_after.json(), replay_before.json());
+    assert_eq!(count_rows(&server, "records"), 1);
+
+    // A fresh request of the same phone still goes through after the restart.
+    phone.address = server.address;
+    let fresh = phone.signed("GET", "/api/v1/time", b"").await;
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn stale_timestamp_rejected() {
     let (server, _admin, phone) = setup().await;
     let parts = siperlu_core::request_auth::RequestParts {
