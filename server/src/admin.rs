@@ -5,7 +5,7 @@
 //! The admin JSON API uses the same session cookie as the admin pages. Every request that
 //! changes data must also carry the session's CSRF token in the `x-csrf-token` header.
 
-use crate::auth::{self, AdminSession, SESSION_COOKIE};
+use crate::auth::{self, AdminSession};
 use crate::db::DbError;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
@@ -655,22 +655,12 @@ pub fn audit(
 /// header.
 pub struct AdminApi(pub AdminSession);
 
-/// Returns the session cookie token of a request, if any.
-pub fn session_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string))
-}
-
 /// Loads the session of the request's cookie.
 pub async fn load_session(
     state: &AppState,
     parts: &Parts,
 ) -> Result<Option<AdminSession>, ApiError> {
-    let Some(token) = session_token(parts) else {
+    let Some(token) = state.cookies.session_token(&parts.headers) else {
         return Ok(None);
     };
     let session = state
@@ -730,7 +720,12 @@ pub async fn post_session(
                 .map_err(ApiError::from)
         })
         .await?;
-    let cookie = auth::set_cookie(SESSION_COOKIE, &session.token, auth::SESSION_TTL_MS / 1000);
+    let policy = state.cookies;
+    let cookie = policy.set_cookie(
+        policy.session_name(),
+        &session.token,
+        auth::SESSION_TTL_MS / 1000,
+    );
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginResponse {
@@ -746,18 +741,14 @@ pub async fn delete_session(
     AdminApi(_session): AdminApi,
     parts: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = parts
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string));
-    if let Some(token) = token {
+    let policy = state.cookies;
+    if let Some(token) = policy.session_token(&parts) {
         state
             .db
             .call(move |connection| auth::logout(connection, &token).map_err(ApiError::from))
             .await?;
     }
-    let cookie = auth::set_cookie(SESSION_COOKIE, "", 0);
+    let cookie = policy.set_cookie(policy.session_name(), "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
