@@ -19,6 +19,7 @@ mod plan;
 mod record;
 mod sync;
 mod time;
+pub mod units;
 
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +87,7 @@ const SECTIONS: &[&[Message]] = &[
     device::MESSAGES,
     sync::MESSAGES,
     admin_cli::MESSAGES,
+    units::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.
