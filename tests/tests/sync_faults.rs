@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use siperlu_core::device::{Device, SystemClock};
 use siperlu_core::face::{FaceEngine, FaceEngineConfig};
+use siperlu_core::plan::{PlanItem, PlanStatus, default_cutoff};
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
     RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation,
@@ -392,6 +393,59 @@ fn rejected_record_keeps_reason() {
         .sync()
         .expect("second sync");
     assert_eq!(again.batches_sent, 0);
+}
+
+#[test]
+fn refused_plan_not_resent() {
+    let (server, _proxy, phone) = setup("KB-RENCANA");
+
+    // Saved at 01:00 WIT on 5 December, which the phone accepts in zone WIT. The server
+    // dates the plan in the office's zone (WIB), where it is still 4 December, so it
+    // rejects the revision with plan.not_today.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+    let saved_ms = chrono::DateTime::parse_from_rfc3339("2026-12-05T01:00:00+09:00")
+        .expect("time")
+        .timestamp_millis();
+    let items = vec![PlanItem {
+        title: "Menyusun laporan".into(),
+        expected_output: "Laporan bulanan".into(),
+        window: None,
+        status: PlanStatus::Planned,
+        note: String::new(),
+    }];
+    let zone = siperlu_core::time::parse_office_zone("WIT").expect("zone");
+    phone
+        .store()
+        .save_plan(NIP, day, items, saved_ms, zone, default_cutoff())
+        .expect("the phone accepts the plan in its own zone");
+
+    let client =
+        SyncClient::new(phone.device.clone(), &server.url(), fast_options(3)).expect("client");
+    let first = client.sync().expect("first sync");
+    assert_eq!(first.plans_pushed, 0);
+    assert_eq!(first.plans_refused, ["2026-12-05 #1: plan.not_today"]);
+    let refused = phone.store().refused_plans(10).expect("refused plans");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].day, day);
+    assert_eq!(refused[0].revision, 1);
+    assert_eq!(refused[0].reason_id, "plan.not_today");
+    assert!(
+        phone
+            .store()
+            .unsynced_plans(10)
+            .expect("unsynced")
+            .is_empty()
+    );
+
+    // The next run does not offer the refused revision again.
+    let second = client.sync().expect("second sync");
+    assert_eq!(second.plans_pushed, 0);
+    assert!(
+        second.plans_refused.is_empty(),
+        "{:?}",
+        second.plans_refused
+    );
+    assert_eq!(phone.store().refused_plans(10).expect("refused").len(), 1);
 }
 
 #[test]
