@@ -78,6 +78,98 @@ async fn registration_rejects_bad_codes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn repeated_registration_is_idempotent() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-02", "Kantor Ulang").await;
+    let nip = nip_with_serial(3);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let key = new_key();
+    let device_id = random_uuid();
+
+    let first = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let repeat = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(repeat.status, 201, "{}", repeat.text());
+    assert_eq!(repeat.json()["device_id"], first.json()["device_id"]);
+    let first_config: serde_json::Value = serde_json::from_str(
+        first.json()["config"]["document"]
+            .as_str()
+            .expect("document"),
+    )
+    .expect("config JSON");
+    let repeat_config: serde_json::Value = serde_json::from_str(
+        repeat.json()["config"]["document"]
+            .as_str()
+            .expect("document"),
+    )
+    .expect("config JSON");
+    assert_eq!(repeat_config["device_id"], first_config["device_id"]);
+    assert_eq!(repeat_config["nip"], first_config["nip"]);
+    assert_eq!(repeat_config["assignment"], first_config["assignment"]);
+    assert_eq!(count_rows(&server, "devices"), 1);
+
+    // Any other reuse of the used code fails: another key, another device id, another
+    // template.
+    let other_key = register_request(server.address, &nip, &code, &new_key(), device_id).await;
+    assert_eq!(other_key.status, 403, "{}", other_key.text());
+    assert_eq!(other_key.error_id(), "api.enrollment_code_invalid");
+    let other_id = register_request(server.address, &nip, &code, &key, random_uuid()).await;
+    assert_eq!(other_id.status, 403, "{}", other_id.text());
+    let other_template = send(
+        server.address,
+        "POST",
+        "/api/v1/devices/register",
+        &[("content-type", "application/json".into())],
+        serde_json::json!({
+            "enrollment_code": code,
+            "nip": nip,
+            "device_public_key": hex::encode(ring::signature::KeyPair::public_key(&key).as_ref()),
+            "template_id": "template-2",
+            "device_id": device_id.to_string(),
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .await;
+    assert_eq!(other_template.status, 403, "{}", other_template.text());
+
+    // Once the code's lifetime is over, even the same request fails.
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    connection
+        .execute("UPDATE enrollment_codes SET expires_at_ms = 1", [])
+        .expect("expire codes");
+    let expired = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(expired.status, 403, "{}", expired.text());
+    assert_eq!(expired.error_id(), "api.enrollment_code_invalid");
+    assert_eq!(count_rows(&server, "devices"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeat_of_revoked_device_rejected() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-03", "Kantor Cabut").await;
+    let nip = nip_with_serial(4);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let key = new_key();
+    let device_id = random_uuid();
+    let first = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    let revoke = admin
+        .post_json(
+            &format!("/api/v1/admin/devices/{device_id}/revoke"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(revoke.status, 204, "{}", revoke.text());
+    let repeat = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(repeat.status, 403, "{}", repeat.text());
+    assert_eq!(repeat.error_id(), "api.enrollment_code_invalid");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn registration_validates_fields() {
     let server = start_server(|_| {}).await;
     let bad_nip = register_request(

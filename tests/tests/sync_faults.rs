@@ -117,6 +117,16 @@ struct Phone {
 
 impl Phone {
     fn registered(server: &TestServer, code: &str) -> Phone {
+        let phone = Phone::enrolled();
+        SyncClient::new(phone.device.clone(), &server.url(), fast_options(3))
+            .expect("client")
+            .register(code)
+            .expect("register");
+        phone
+    }
+
+    /// Creates a phone initialised, with its NIP set and a face enrolled, not yet registered.
+    fn enrolled() -> Phone {
         let folder = tempfile::tempdir().expect("temp dir");
         let vault =
             SoftwareVault::create_key_file(&folder.path().join("vault.key")).expect("vault key");
@@ -138,10 +148,6 @@ impl Phone {
         ];
         let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
         device.enroll_face(&refs).expect("enroll face");
-        SyncClient::new(device.clone(), &server.url(), fast_options(3))
-            .expect("client")
-            .register(code)
-            .expect("register");
         Phone { folder, device }
     }
 
@@ -393,6 +399,36 @@ fn rejected_record_keeps_reason() {
         .sync()
         .expect("second sync");
     assert_eq!(again.batches_sent, 0);
+}
+
+#[test]
+fn lost_registration_answer_retried() {
+    let server = TestServer::start();
+    let code = Admin::login(&server.url()).office_asn_and_code("KB-DAFTAR", NIP, LAT, LON);
+    let proxy = FaultProxy::start(&server.runtime, server.address, "/api/v1/devices/register");
+    proxy.push_faults(&[Fault::DropResponse]);
+    let phone = Phone::enrolled();
+
+    // The server registers the phone, the proxy drops its response, and the client sends the
+    // same request again with the same code.
+    let registered = SyncClient::new(phone.device.clone(), &proxy.url(), fast_options(3))
+        .expect("client")
+        .register(&code)
+        .expect("the repeated registration succeeds");
+    assert_eq!(
+        proxy.applied("/api/v1/devices/register"),
+        [Fault::DropResponse, Fault::Pass]
+    );
+    let identity = phone.device.identity().expect("identity");
+    assert_eq!(registered.device_id, identity.device_id);
+
+    // The registered phone syncs, so the configuration and the pinned key are in place.
+    phone.append_records(2, |_| NIP.to_string());
+    let report = SyncClient::new(phone.device.clone(), &proxy.url(), fast_options(3))
+        .expect("client")
+        .sync()
+        .expect("sync");
+    assert_eq!(report.accepted, 2);
 }
 
 #[test]

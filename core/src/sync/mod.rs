@@ -228,8 +228,10 @@ impl SyncClient {
     /// initialised, have its NIP set and a face enrolled. Pins the server key that signed the
     /// first configuration and stores that configuration.
     ///
-    /// An enrollment code works once: if the answer is lost after the server accepted it, a
-    /// retry is refused with `api.enrollment_code_invalid` and the admin issues a new code.
+    /// An enrollment code works once, with one exception: if the response is lost after the
+    /// server accepted it, the same request again (same code, NIP, key, template and device
+    /// id) within the code's lifetime returns the same device id and a fresh configuration.
+    /// The client's own retries rely on that. After the code expires, a new code is needed.
     pub fn register(&self, enrollment_code: &str) -> Result<Registered, SyncError> {
         let identity = self.device.identity()?;
         let nip = self.device.registration()?.ok_or(DeviceError::NoNip)?.nip;
@@ -712,7 +714,7 @@ impl SyncClient {
 /// Tells whether the server's response to a plan upload rejects that revision for good: an
 /// invalid revision (400, 413, 422) or one that is not newer than the server's (409), each with
 /// a JSON error id. Other responses (a stale request time, an unknown device, a proxy's page)
-/// say nothing about the revision itself, so it stays unsynced and goes out at the next run.
+/// are not about the revision itself, so it stays unsynced and goes out at the next run.
 fn is_final_plan_refusal(status: u16, error_id: &str) -> bool {
     matches!(status, 400 | 409 | 413 | 422)
         && error_id != "api.replayed_request"
