@@ -13,7 +13,7 @@ use crate::html::{escape, page, t, tf};
 use crate::{AppState, api, export, map, now_ms};
 use axum::Form;
 use axum::Router;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -378,8 +378,22 @@ fn option(value: &str, label: &str, selected: &Option<String>) -> String {
 async fn get_checkins(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
-    Query(filter): Query<CheckinFilter>,
+    query: Result<Query<CheckinFilter>, QueryRejection>,
 ) -> Response {
+    // axum's rejection text is English, such as "duplicate field `date`", so it goes to the
+    // log and the page shows the Indonesian form error.
+    let filter = match query {
+        Ok(Query(filter)) => filter,
+        Err(rejection) => {
+            let detail = rejection.body_text();
+            tracing::warn!(%detail, "check-in filter rejected");
+            return html_error(
+                StatusCode::BAD_REQUEST,
+                &t("admin.form_invalid"),
+                Some(&session.csrf_token),
+            );
+        }
+    };
     let query_filter = filter.clone();
     let result = state
         .db
@@ -686,14 +700,14 @@ async fn post_review(
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
         other => {
-            let detail = format!("decision {other:?}");
+            let error = crate::error::ApiError::invalid_value(
+                "decision",
+                other,
+                "admin_field.expected_decision",
+            );
             return html_error(
-                StatusCode::BAD_REQUEST,
-                &siperlu_core::messages::format(
-                    "admin.invalid_input",
-                    siperlu_core::messages::Locale::Id,
-                    &[("detail", &detail)],
-                ),
+                error.status(),
+                error.message_indonesian(),
                 Some(&session.csrf_token),
             );
         }

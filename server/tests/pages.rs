@@ -226,6 +226,18 @@ async fn review_records_audit_and_shows_plan() {
         )
         .await;
     assert_eq!(no_reason.status, 400);
+    let bad_decision = admin
+        .post_form(
+            &format!("{path}/review"),
+            &format!("decision=maybe&csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(bad_decision.status, 400);
+    let html = bad_decision.text();
+    assert!(
+        html.contains("Nilai maybe pada kolom Keputusan tidak valid. Gunakan Setujui atau Tolak."),
+        "{html}"
+    );
 
     let approved = admin
         .post_form(
@@ -352,11 +364,29 @@ async fn admin_errors_are_indonesian() {
     let html = bad_date.text();
     assert!(
         html.contains(
-            "Nilai bad pada kolom date tidak valid. Gunakan tanggal dengan format tttt-bb-hh"
+            "Nilai bad pada kolom Tanggal tidak valid. Gunakan tanggal dengan format tttt-bb-hh"
         ),
         "{html}"
     );
     assert!(!html.contains("is not a date"), "{html}");
+    assert!(!html.contains("kolom date"), "{html}");
+
+    let bad_status = admin.get("/admin/checkins?status=done").await;
+    assert_eq!(bad_status.status, 400);
+    let html = bad_status.text();
+    assert!(
+        html.contains("Nilai done pada kolom Status verifikasi tidak valid"),
+        "{html}"
+    );
+
+    // serde's English text ("duplicate field `date`") stays in the log.
+    let repeated = admin
+        .get("/admin/checkins?date=2026-12-01&date=2026-12-02")
+        .await;
+    assert_eq!(repeated.status, 400);
+    let html = repeated.text();
+    assert!(html.contains("Isian formulir tidak lengkap"), "{html}");
+    assert!(!html.contains("duplicate"), "{html}");
 
     let bad_month = admin.get("/admin/export/recap?month=bad&opd_id=1").await;
     assert_eq!(

@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_cli;
+mod admin_form;
 mod api;
 mod common;
 mod device;
@@ -88,6 +89,7 @@ const SECTIONS: &[&[Message]] = &[
     sync::MESSAGES,
     admin_cli::MESSAGES,
     units::MESSAGES,
+    admin_form::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.
