@@ -801,6 +801,25 @@ async fn run<T: Send + 'static>(
         .await
 }
 
+/// Runs `change` and writes its audit entry in one transaction, so no change is stored without
+/// its entry. `target` names the changed object in the audit log, such as `office:3`.
+async fn run_audited<T: Send + 'static>(
+    state: &AppState,
+    actor: String,
+    action: &'static str,
+    change: impl FnOnce(&Connection) -> Result<T, AdminError> + Send + 'static,
+    target: impl FnOnce(&T) -> String + Send + 'static,
+) -> Result<T, ApiError> {
+    run(state, move |connection| {
+        let transaction = connection.unchecked_transaction()?;
+        let changed = change(&transaction)?;
+        audit(&transaction, &actor, action, &target(&changed), "")?;
+        transaction.commit()?;
+        Ok(changed)
+    })
+    .await
+}
+
 pub async fn get_opd(
     State(state): State<AppState>,
     _admin: AdminApi,
@@ -813,17 +832,13 @@ pub async fn post_opd(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewOpd>,
 ) -> Result<(StatusCode, Json<Opd>), ApiError> {
-    let opd = run(&state, move |c| {
-        let opd = insert_opd(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "opd.create",
-            &format!("opd:{}", opd.id),
-            "",
-        )?;
-        Ok(opd)
-    })
+    let opd = run_audited(
+        &state,
+        session.username,
+        "opd.create",
+        move |c| insert_opd(c, &new),
+        |opd| format!("opd:{}", opd.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(opd)))
 }
@@ -840,17 +855,13 @@ pub async fn post_office(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewOffice>,
 ) -> Result<(StatusCode, Json<Office>), ApiError> {
-    let office = run(&state, move |c| {
-        let office = insert_office(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "office.create",
-            &format!("office:{}", office.id),
-            "",
-        )?;
-        Ok(office)
-    })
+    let office = run_audited(
+        &state,
+        session.username,
+        "office.create",
+        move |c| insert_office(c, &new),
+        |office| format!("office:{}", office.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(office)))
 }
@@ -867,17 +878,13 @@ pub async fn post_asn(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewAsn>,
 ) -> Result<(StatusCode, Json<Asn>), ApiError> {
-    let asn = run(&state, move |c| {
-        let asn = insert_asn(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "asn.create",
-            &format!("asn:{}", nip_log_id(&asn.nip)),
-            "",
-        )?;
-        Ok(asn)
-    })
+    let asn = run_audited(
+        &state,
+        session.username,
+        "asn.create",
+        move |c| insert_asn(c, &new),
+        |asn| format!("asn:{}", nip_log_id(&asn.nip)),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(asn)))
 }
@@ -894,17 +901,13 @@ pub async fn post_assignment(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewAssignment>,
 ) -> Result<(StatusCode, Json<Assignment>), ApiError> {
-    let assignment = run(&state, move |c| {
-        let assignment = insert_assignment(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "assignment.create",
-            &format!("assignment:{}", assignment.id),
-            "",
-        )?;
-        Ok(assignment)
-    })
+    let assignment = run_audited(
+        &state,
+        session.username,
+        "assignment.create",
+        move |c| insert_assignment(c, &new),
+        |assignment| format!("assignment:{}", assignment.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(assignment)))
 }
@@ -922,17 +925,14 @@ pub async fn post_revoke_device(
     AdminApi(session): AdminApi,
     axum::extract::Path(device_id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    run(&state, move |c| {
-        revoke_device(c, &device_id, now_ms())?;
-        audit(
-            c,
-            &session.username,
-            "device.revoke",
-            &format!("device:{device_id}"),
-            "",
-        )?;
-        Ok(())
-    })
+    let target = format!("device:{device_id}");
+    run_audited(
+        &state,
+        session.username,
+        "device.revoke",
+        move |c| revoke_device(c, &device_id, now_ms()),
+        move |_| target,
+    )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -942,17 +942,14 @@ pub async fn post_enrollment_code(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewEnrollmentCode>,
 ) -> Result<(StatusCode, Json<EnrollmentCode>), ApiError> {
-    let code = run(&state, move |c| {
-        let code = create_enrollment_code(c, session.admin_id, &new, now_ms())?;
-        audit(
-            c,
-            &session.username,
-            "enrollment_code.create",
-            &format!("asn:{}", nip_log_id(&code.nip)),
-            "",
-        )?;
-        Ok(code)
-    })
+    let admin_id = session.admin_id;
+    let code = run_audited(
+        &state,
+        session.username,
+        "enrollment_code.create",
+        move |c| create_enrollment_code(c, admin_id, &new, now_ms()),
+        |code| format!("asn:{}", nip_log_id(&code.nip)),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(code)))
 }

@@ -614,6 +614,53 @@ async fn admin_api_validates_data() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn admin_changes_are_audited() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota").await;
+    admin
+        .enroll_asn(&nip_with_serial(5), opd_id, office_id)
+        .await;
+
+    let rejected = admin
+        .post_json(
+            "/api/v1/admin/offices",
+            &json!({"code": "KB-01", "name": "Kembar", "time_zone": "Asia/Jakarta",
+                "fences": [{"type": "circle", "center": {"lat": OFFICE_LAT, "lon": OFFICE_LON}, "radius_m": 100.0}]}),
+        )
+        .await;
+    assert_eq!(rejected.status, 409, "{}", rejected.text());
+
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    let mut statement = connection
+        .prepare("SELECT action, target FROM audit_log ORDER BY id")
+        .expect("prepare");
+    let entries: Vec<(String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let actions: Vec<&str> = entries.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "opd.create",
+            "office.create",
+            "asn.create",
+            "assignment.create",
+            "enrollment_code.create"
+        ],
+        "the rejected office has no entry"
+    );
+    assert_eq!(entries[1].1, format!("office:{office_id}"));
+    assert!(entries[2].1.starts_with("asn:"), "{}", entries[2].1);
+    assert!(
+        !entries[2].1.contains(&nip_with_serial(5)),
+        "no NIP in plain text"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn unknown_path_and_method_are_json() {
     let server = start_server(|_| {}).await;
     let missing = send(server.address, "GET", "/api/v1/nothing", &[], b"").await;
