@@ -385,3 +385,90 @@ impl GeofenceError {
         )
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn every_problem() -> Vec<FenceProblem> {
+        vec![
+            FenceProblem::InvalidRadius { radius_m: -5.0 },
+            FenceProblem::InvalidCoordinate {
+                part: FencePart::Exterior,
+                vertex_index: 2,
+                lat: 106.8,
+                lon: -6.2,
+                problem: CoordinateProblem::LooksSwapped,
+            },
+            FenceProblem::TooFewPoints {
+                part: FencePart::Hole(0),
+                distinct_points: 2,
+            },
+            FenceProblem::RepeatedVertex {
+                part: FencePart::Exterior,
+                vertex_index: 3,
+            },
+            FenceProblem::ZeroArea {
+                part: FencePart::Exterior,
+                area_m2: 0.25,
+            },
+            FenceProblem::SelfIntersection {
+                part_a: FencePart::Hole(0),
+                edge_a: 2,
+                part_b: FencePart::Exterior,
+                edge_b: 0,
+            },
+            FenceProblem::HoleOutsideExterior {
+                part: FencePart::Hole(1),
+            },
+            FenceProblem::NestedHoles {
+                part_a: FencePart::Hole(1),
+                part_b: FencePart::Hole(0),
+            },
+            FenceProblem::SpansTooMuchLongitude { span_deg: 200.5 },
+            FenceProblem::TooLarge {
+                part: FencePart::Exterior,
+                vertex_index: 4,
+                distance_m: 12_345.0,
+            },
+        ]
+    }
+
+    #[test]
+    fn fence_problems_fill_placeholders() {
+        for problem in every_problem() {
+            for locale in [Locale::Id, Locale::En] {
+                let text = problem.admin_message(locale);
+                assert!(!text.contains('{'), "{problem:?}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn fence_problem_counts_from_one() {
+        let crossing = FenceProblem::SelfIntersection {
+            part_a: FencePart::Hole(0),
+            edge_a: 2,
+            part_b: FencePart::Exterior,
+            edge_b: 0,
+        };
+        assert_eq!(
+            crossing.admin_message(Locale::Id),
+            "sisi ke-3 pada lubang ke-1 memotong sisi ke-1 pada cincin luar; cincin tidak boleh \
+             saling memotong atau bersinggungan"
+        );
+
+        let error = GeofenceError::InvalidFence {
+            office_id: "KB-01".into(),
+            fence_index: 1,
+            problem: FenceProblem::ZeroArea {
+                part: FencePart::Exterior,
+                area_m2: 0.25,
+            },
+        };
+        let indonesian = error.admin_message(Locale::Id);
+        assert!(indonesian.starts_with("geofence ke-2: "), "{indonesian}");
+        assert!(indonesian.contains("0,25 m²"), "{indonesian}");
+        assert!(!indonesian.contains("exterior"), "{indonesian}");
+    }
+}
