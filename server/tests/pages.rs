@@ -379,6 +379,17 @@ async fn admin_errors_are_indonesian() {
         "{html}"
     );
 
+    let unknown_asn = admin
+        .post_form(
+            &format!("/admin/asn/{}/enrollment-code", nip_with_serial(9)),
+            &format!("csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(unknown_asn.status, 404);
+    let html = unknown_asn.text();
+    assert!(html.contains("Tidak ditemukan: ASN dengan NIP"), "{html}");
+    assert!(!html.contains("with NIP"), "{html}");
+
     // serde's English text ("duplicate field `date`") stays in the log.
     let repeated = admin
         .get("/admin/checkins?date=2026-12-01&date=2026-12-02")
