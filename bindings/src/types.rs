@@ -61,6 +61,9 @@ pub struct EnrollResult {
     pub photo_count: u32,
     /// Id of the embedding model that made it.
     pub model_id: String,
+    /// Whether check-ins use it now. `false` on a registered phone until a registration with
+    /// a new enrollment code sends it to the server.
+    pub active: bool,
 }
 
 impl From<core_device::EnrollOutcome> for EnrollResult {
@@ -69,6 +72,7 @@ impl From<core_device::EnrollOutcome> for EnrollResult {
             template_id: outcome.template_id,
             photo_count: outcome.photo_count,
             model_id: outcome.model_id,
+            active: outcome.active,
         }
     }
 }

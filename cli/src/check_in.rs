@@ -32,7 +32,8 @@ pub struct EnrollArgs {
     /// Language of messages: `id` (Bahasa Indonesia) or `en`.
     #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
     locale: Locale,
-    /// Print JSON: {template_id, photo_count, model_id}.
+    /// Print JSON: {template_id, photo_count, model_id, active}; `active` is false on a
+    /// registered phone until a new registration sends the new face to the server.
     #[arg(long)]
     json: bool,
 }
@@ -165,10 +166,16 @@ pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
             "template_id": outcome.template_id,
             "photo_count": outcome.photo_count,
             "model_id": outcome.model_id,
+            "active": outcome.active,
         });
         println!("{}", serde_json::to_string_pretty(&output)?);
     } else {
-        println!("{}", messages::format("device.enrolled", locale, &[]));
+        let headline = if outcome.active {
+            "device.enrolled"
+        } else {
+            "device.enrolled_pending"
+        };
+        println!("{}", messages::format(headline, locale, &[]));
         println!("template_id\t{}", outcome.template_id);
         println!("photo_count\t{}", outcome.photo_count);
     }

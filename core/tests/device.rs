@@ -26,6 +26,8 @@ use siperlu_core::time::TimeAnchor;
 use siperlu_core::vault::{KeyVault, SoftwareVault};
 
 const NIP: &str = "198503152010011002";
+/// A closed port: these tests never reach a server.
+const TEST_SERVER_URL: &str = "http://127.0.0.1:9";
 const BOOT: &str = "5d7c1f0e-3b2a-4c9d-8e1f-0a1b2c3d4e5f";
 /// Centre of the test office fence (a 100 m circle in Makassar, WITA).
 const OFFICE_LAT: f64 = -5.1477;
@@ -143,9 +145,9 @@ fn phone_with_shift(office: Office, wall_clock_ms: i64, shift: ShiftConfig) -> P
         key_id: "server-test".to_string(),
         public_key: server_key.public_key().as_ref().to_vec(),
     };
-    device
-        .record_registration("http://127.0.0.1:9", &pinned)
-        .expect("registration recorded");
+    // Registration itself happens in `enroll_person_a`, because the server accepts a phone
+    // only with an enrolled face.
+    device.pin_server_key(&pinned).expect("server key pinned");
     let config = DeviceConfig {
         format: 1,
         issued_at_ms: wall_clock_ms,
@@ -183,10 +185,40 @@ fn enroll_person_a(device: &Device) {
     let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
     let outcome = device.enroll_face(&refs).expect("person A enrolls");
     assert_eq!(outcome.photo_count, 3);
+    assert!(outcome.active, "the first enrollment is used at once");
     assert_eq!(
         device.enrolled_template_id().expect("reads"),
-        Some(outcome.template_id)
+        Some(outcome.template_id.clone())
     );
+    register_template(device, &outcome.template_id);
+}
+
+/// Records a registration with `template_id`, as the sync client does once the server
+/// accepted the enrollment code.
+fn register_template(device: &Device, template_id: &str) {
+    let key = device
+        .server_key()
+        .expect("reads the pinned key")
+        .expect("the test phone pinned a server key");
+    device
+        .record_registration(TEST_SERVER_URL, &key, template_id)
+        .expect("registration recorded");
+}
+
+/// Three different files of person B: the photo, a re-encoded copy and a mirror image, as a
+/// colleague would take of himself with the ASN's phone.
+fn person_b_photos() -> Vec<Vec<u8>> {
+    let original = photo("face_recognition/biden.jpg");
+    let image = image::load_from_memory(&original).expect("biden.jpg decodes");
+    let encode = |image: &image::DynamicImage| {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image
+            .to_rgb8()
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .expect("PNG encodes");
+        bytes.into_inner()
+    };
+    vec![original, encode(&image), encode(&image.fliph())]
 }
 
 /// A fix `north_m` metres north of the office centre, as the GPS would report it now.
@@ -805,4 +837,95 @@ fn ended_travel_leaves_no_places() {
         .expect_err("no place is valid today");
     assert!(matches!(error, DeviceError::NoPlaces), "{error}");
     assert!(phone.device.history(10).expect("history").is_empty());
+}
+
+#[test]
+fn reenrollment_waits_for_registration() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    let device = &phone.device;
+    enroll_person_a(device);
+    let registered = device
+        .registration()
+        .expect("reads")
+        .and_then(|registration| registration.template_id)
+        .expect("registered with a template");
+
+    // A colleague enrolls his own face on the ASN's registered phone.
+    let photos = person_b_photos();
+    let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
+    let enrolled_b = device.enroll_face(&refs).expect("person B's photos pass");
+    assert!(
+        !enrolled_b.active,
+        "a new face waits for a new registration"
+    );
+    assert_eq!(
+        device.enrolled_template_id().expect("reads"),
+        Some(enrolled_b.template_id.clone()),
+        "the next registration sends the new face"
+    );
+
+    // Setting the same NIP again does not drop the registration.
+    device.set_nip(NIP).expect("the same NIP is accepted");
+    assert_eq!(
+        device
+            .registration()
+            .expect("reads")
+            .and_then(|registration| registration.template_id),
+        Some(registered.clone())
+    );
+
+    // Check-ins still match against the registered face: B is refused, A is accepted.
+    let by_b = device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&photo("face_recognition/biden.jpg")],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-in");
+    assert_eq!(by_b.status, CheckInStatus::Rejected);
+    assert!(reason_ids(&by_b).contains(&"face.no_match"));
+    phone.clock.advance(60_000, 0);
+    let by_a = device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&photo("face_recognition/32bit.png")],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-in");
+    assert!(by_a.face_matched, "{:?}", by_a.reasons);
+
+    // Once the server accepted the new face with a new code, it replaces the old one.
+    register_template(device, &enrolled_b.template_id);
+    phone.clock.advance(60_000, 0);
+    let after = device
+        .check_in(
+            AttendanceKind::CheckIn,
+            &[&photo("face_recognition/biden.jpg")],
+            fix_at(&phone.clock, 0.0, false),
+        )
+        .expect("well-formed check-in");
+    assert!(after.face_matched, "{:?}", after.reasons);
+    let store = Store::open(&phone.folder.path().join(STORE_FILE), phone.vault.clone())
+        .expect("store opens");
+    assert!(
+        store
+            .template_ids(NIP)
+            .expect("lists")
+            .iter()
+            .all(|id| *id != registered),
+        "the replaced template is deleted"
+    );
+}
+
+#[test]
+fn registration_needs_enrolled_template() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    let key = phone.device.server_key().expect("reads").expect("pinned");
+    let error = phone
+        .device
+        .record_registration(TEST_SERVER_URL, &key, "tpl-never-enrolled")
+        .expect_err("no such template");
+    assert!(matches!(error, DeviceError::NoTemplate), "{error:?}");
 }

@@ -44,6 +44,11 @@ pub struct EnrollOutcome {
     pub photo_count: u32,
     /// Id of the embedding model that made it.
     pub model_id: String,
+    /// Whether check-ins use the new template now. `false` on a registered phone: the
+    /// template the server accepted stays in use until a registration with a new enrollment
+    /// code sends the new one, so a face enrolled on someone else's phone cannot check in
+    /// without an admin.
+    pub active: bool,
 }
 
 /// One row of the check-in history, newest first.
@@ -144,8 +149,9 @@ impl Device {
         Ok(self.lock_store()?.device()?)
     }
 
-    /// Sets the NIP of the ASN who uses the phone. Changing it to another NIP removes the
-    /// templates enrolled for the previous one, which would never match again.
+    /// Sets the NIP of the ASN who uses the phone. The NIP already set changes nothing.
+    /// Another NIP removes the templates enrolled for the previous one, which would never
+    /// match again, and the registration, which the server made for the previous NIP.
     pub fn set_nip(&self, nip: &str) -> Result<(), DeviceError> {
         // The same plausibility rules as the server's, so a NIP the server would refuse at
         // registration is refused here before a face is enrolled for it.
@@ -160,9 +166,16 @@ impl Device {
         let nip = nip.as_str();
         let mut store = self.lock_store()?;
         let previous = store.registration()?;
-        if let Some(previous) = &previous
-            && previous.nip != nip
+
+        // The same NIP again keeps the registration and its face, so setting the NIP cannot
+        // be used to make a newly enrolled face active without the server.
+        if previous
+            .as_ref()
+            .is_some_and(|previous| previous.nip == nip)
         {
+            return Ok(());
+        }
+        if let Some(previous) = &previous {
             for template_id in store.template_ids(&previous.nip)? {
                 store.delete_template(&template_id)?;
             }
@@ -171,6 +184,7 @@ impl Device {
             nip: nip.to_string(),
             server_url: previous.and_then(|previous| previous.server_url),
             registered_ms: None,
+            template_id: None,
         };
         store.save_registration(&registration)?;
         Ok(())
@@ -181,23 +195,34 @@ impl Device {
         Ok(self.lock_store()?.registration()?)
     }
 
-    /// Records that `server_url` accepted this phone, and pins the server key its
-    /// configuration and time anchors must be signed with. The sync client calls this after a
-    /// successful registration.
+    /// Records that `server_url` accepted this phone with the face template `template_id`, and
+    /// pins the server key its configuration and time anchors must be signed with. Templates
+    /// other than `template_id` are deleted. The sync client calls this after a successful
+    /// registration.
     pub fn record_registration(
         &self,
         server_url: &str,
         server_key: &PinnedKey,
+        template_id: &str,
     ) -> Result<(), DeviceError> {
         let mut store = self.lock_store()?;
         let nip = Device::registered_nip(&store)?;
+        let stored = store.template_ids(&nip)?;
+        if !stored.iter().any(|id| id == template_id) {
+            return Err(DeviceError::NoTemplate);
+        }
+
         store.pin_server_key(server_key)?;
         store.save_registration(&Registration {
             nip,
             server_url: Some(server_url.to_string()),
             registered_ms: Some(self.clock.wall_clock_ms()),
+            template_id: Some(template_id.to_string()),
         })?;
-        tracing::info!(key_id = %server_key.key_id, "server key pinned at registration");
+        for other in stored.iter().filter(|id| *id != template_id) {
+            store.delete_template(other)?;
+        }
+        tracing::info!(key_id = %server_key.key_id, template_id, "server key pinned at registration");
         Ok(())
     }
 
@@ -295,6 +320,11 @@ impl Device {
         let bytes = serde_json::to_vec(&template).map_err(|error| DeviceError::Internal {
             detail: format!("cannot serialise the template: {error}"),
         })?;
+        // Keep the registered template: it stays the one check-ins use until the server
+        // accepts the new one with a new enrollment code. Earlier unregistered enrollments go.
+        let registered = store
+            .registration()?
+            .and_then(|registration| registration.template_id);
         let earlier = store.template_ids(&nip)?;
         store.save_template(
             &template.template_id,
@@ -303,25 +333,32 @@ impl Device {
             self.clock.wall_clock_ms(),
         )?;
         for template_id in earlier {
-            if template_id != template.template_id {
+            if template_id != template.template_id && Some(&template_id) != registered.as_ref() {
                 store.delete_template(&template_id)?;
             }
         }
 
+        let active = registered.is_none() || registered.as_ref() == Some(&template.template_id);
         tracing::info!(
             device_id = %identity.device_id,
             template_id = %template.template_id,
             photos = template.photo_count,
+            active,
             "face enrolled"
         );
         Ok(EnrollOutcome {
             template_id: template.template_id,
             photo_count: template.photo_count,
             model_id: template.model_id,
+            active,
         })
     }
 
     /// Returns the id of the enrolled template, if any.
+    ///
+    /// This is the newest enrollment, which the next registration sends to the server. On a
+    /// registered phone it may differ from the template check-ins use (see
+    /// [`EnrollOutcome::active`]).
     pub fn enrolled_template_id(&self) -> Result<Option<String>, DeviceError> {
         let store = self.lock_store()?;
         let Some(registration) = store.registration()? else {
@@ -379,8 +416,14 @@ impl Device {
         Ok(Some(DeviceConfig::from_json_bytes(&payload)?))
     }
 
+    /// Loads the template check-ins match against: the registered one on a registered phone,
+    /// otherwise the newest enrollment.
     fn load_template(store: &Store, nip: &str) -> Result<Option<FaceTemplate>, DeviceError> {
-        let Some(template_id) = store.template_ids(nip)?.pop() else {
+        let registered = store
+            .registration()?
+            .and_then(|registration| registration.template_id);
+        let newest = store.template_ids(nip)?.pop();
+        let Some(template_id) = registered.or(newest) else {
             return Ok(None);
         };
         let bytes = store.load_template(&template_id)?;

@@ -20,6 +20,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Your face was enrolled.",
     },
     Message {
+        id: "device.enrolled_pending",
+        id_text: "Wajah baru tersimpan, tetapi presensi tetap memakai wajah yang sudah terdaftar. Minta kode pendaftaran baru kepada admin OPD, lalu daftar ulang agar wajah baru dipakai.",
+        en_text: "The new face is saved, but attendance still uses the face already registered. Ask your OPD admin for a new enrollment code, then register again to use the new face.",
+    },
+    Message {
         id: "device.summary",
         id_text: "Hari presensi {day} {zone}, {office}, jarak {distance_m} m, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
         en_text: "Attendance day {day} {zone}, {office}, distance {distance_m} m, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",

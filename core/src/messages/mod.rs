@@ -9,6 +9,7 @@ mod admin;
 mod admin_cli;
 mod admin_form;
 mod api;
+mod app;
 mod common;
 mod device;
 mod face;
@@ -88,6 +89,7 @@ const SECTIONS: &[&[Message]] = &[
     device::MESSAGES,
     sync::MESSAGES,
     admin_cli::MESSAGES,
+    app::MESSAGES,
     units::MESSAGES,
     admin_form::MESSAGES,
 ];

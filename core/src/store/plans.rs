@@ -307,6 +307,7 @@ mod test {
                 nip: NIP.to_string(),
                 server_url: None,
                 registered_ms: None,
+                template_id: None,
             })
             .expect("registers");
         let day = NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");

@@ -15,6 +15,9 @@ pub struct Registration {
     pub server_url: Option<String>,
     /// When the server accepted the enrollment code, ms since the Unix epoch.
     pub registered_ms: Option<i64>,
+    /// Id of the face template the server accepted with the enrollment code; `None` until the
+    /// phone registered. Check-ins match against this template only.
+    pub template_id: Option<String>,
 }
 
 impl Store {
@@ -22,11 +25,13 @@ impl Store {
     pub fn save_registration(&mut self, registration: &Registration) -> Result<(), StoreError> {
         crate::record::validate_nip(&registration.nip).map_err(RecordError::Invalid)?;
         self.connection.execute(
-            "INSERT OR REPLACE INTO registration (singleton, nip, server_url, registered_ms) VALUES (1, ?1, ?2, ?3)",
+            "INSERT OR REPLACE INTO registration (singleton, nip, server_url, registered_ms, template_id)
+             VALUES (1, ?1, ?2, ?3, ?4)",
             params![
                 registration.nip,
                 registration.server_url,
-                registration.registered_ms
+                registration.registered_ms,
+                registration.template_id
             ],
         )?;
         tracing::info!(
@@ -41,13 +46,14 @@ impl Store {
         Ok(self
             .connection
             .query_row(
-                "SELECT nip, server_url, registered_ms FROM registration WHERE singleton = 1",
+                "SELECT nip, server_url, registered_ms, template_id FROM registration WHERE singleton = 1",
                 [],
                 |row| {
                     Ok(Registration {
                         nip: row.get(0)?,
                         server_url: row.get(1)?,
                         registered_ms: row.get(2)?,
+                        template_id: row.get(3)?,
                     })
                 },
             )
@@ -68,6 +74,7 @@ mod test {
             nip: "198503152010011002".to_string(),
             server_url: None,
             registered_ms: None,
+            template_id: None,
         };
         store.save_registration(&registration).expect("saves");
         assert_eq!(
@@ -78,6 +85,7 @@ mod test {
         let registered = Registration {
             server_url: Some("http://127.0.0.1:8080".to_string()),
             registered_ms: Some(5_000),
+            template_id: Some("tpl-1".to_string()),
             ..registration
         };
         store.save_registration(&registered).expect("replaces");
@@ -92,6 +100,7 @@ mod test {
                 nip: "12345".to_string(),
                 server_url: None,
                 registered_ms: None,
+                template_id: None,
             })
             .expect_err("a 5-digit NIP is invalid");
         assert!(matches!(error, StoreError::Record(_)), "{error}");

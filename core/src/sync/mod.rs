@@ -285,7 +285,8 @@ impl SyncClient {
             detail: error.to_string(),
         })?;
 
-        self.device.record_registration(&self.server_url, &key)?;
+        self.device
+            .record_registration(&self.server_url, &key, &template_id)?;
         let config = self.device.save_config(&envelope)?;
         tracing::info!(device_id = %identity.device_id, key_id = %key.key_id, "device registered with the server");
         Ok(Registered {
