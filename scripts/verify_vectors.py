@@ -98,8 +98,8 @@ class Reader:
 
 
 def decode_record(body: bytes) -> dict:
-    reader = Reader(body, b"SPRC", 1)
-    record = {"format_version": 1}
+    reader = Reader(body, b"SPRC", 2)
+    record = {"format_version": 2}
     record["record_id"] = reader.uuid("record_id")
     record["device_id"] = reader.uuid("device_id")
     record["nip"] = reader.string("nip", 18)
@@ -110,6 +110,17 @@ def decode_record(body: bytes) -> dict:
     record["trusted_time_ms"] = reader.unpack("trusted_time_ms", ">q")
     record["trusted_uncertainty_ms"] = reader.unpack("trusted_uncertainty_ms", ">I")
     record["time_source"] = reader.code("time_source", TIME_SOURCES)
+    # The anchor fields follow only for time source 1 (server anchor).
+    if record["time_source"] == "server_anchor":
+        record["anchor"] = {
+            "server_time_ms": reader.unpack("anchor_server_time_ms", ">q"),
+            "elapsed_ms": reader.unpack("anchor_elapsed_ms", ">q"),
+            "round_trip_uncertainty_ms": reader.unpack("anchor_round_trip_uncertainty_ms", ">I"),
+        }
+        if record["anchor"]["elapsed_ms"] < 0:
+            raise DecodeError("anchor_elapsed_ms: negative")
+    else:
+        record["anchor"] = None
     record["zone_offset_minutes"] = reader.unpack("zone_offset_minutes", ">h")
     record["location"] = {
         "latitude_e7": reader.unpack("latitude_e7", ">i"),
@@ -214,6 +225,14 @@ def main() -> int:
             check(f"{title}: record hash", record_hash == blocks["hash"])
             check(f"{title}: previous_hash links to the vector before", bytes.fromhex(record["previous_hash"]) == previous_hash)
             previous_hash = record_hash
+            anchor = record["anchor"]
+            if anchor is not None:
+                # Trusted time is the anchor's server time plus the elapsed time since, and its
+                # bound is the half round trip plus 100 ppm of that elapsed time.
+                since_ms = record["elapsed_ms"] - anchor["elapsed_ms"]
+                check(f"{title}: trusted time recomputes from the anchor", record["trusted_time_ms"] == anchor["server_time_ms"] + since_ms)
+                uncertainty_ms = anchor["round_trip_uncertainty_ms"] + since_ms * 100 // 1_000_000
+                check(f"{title}: uncertainty recomputes from the anchor", record["trusted_uncertainty_ms"] == uncertainty_ms)
         elif title.startswith("Plan revision vector"):
             body, signature = blocks["plan_body"], blocks["plan_signature"]
             plan = decode_plan(body)

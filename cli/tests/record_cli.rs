@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation,
 };
 use siperlu_core::store::Store;
 use siperlu_core::time::TimeSource;
@@ -41,6 +41,11 @@ fn append_record(data_dir: &Path, face_matched: bool) {
         trusted_time_ms: 1_796_380_000_100,
         trusted_uncertainty_ms: 300,
         time_source: TimeSource::ServerAnchor,
+        anchor: Some(RecordAnchor {
+            server_time_ms: 1_796_379_000_100,
+            elapsed_ms: 6_000_000,
+            round_trip_uncertainty_ms: 200,
+        }),
         zone_offset_minutes: 540,
         location: RecordLocation {
             latitude_e7: -25_333_000,

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation,
 };
 use siperlu_core::store::{OutboxState, Store};
 use siperlu_core::time::TimeSource;
@@ -38,6 +38,11 @@ fn record(now_ms: i64) -> AttendanceRecord {
         trusted_time_ms: now_ms,
         trusted_uncertainty_ms: 412,
         time_source: TimeSource::ServerAnchor,
+        anchor: Some(RecordAnchor {
+            server_time_ms: now_ms - 3_600_000,
+            elapsed_ms: 82_800_000,
+            round_trip_uncertainty_ms: 52,
+        }),
         zone_offset_minutes: 420,
         location: RecordLocation {
             latitude_e7: -61_754_000,

@@ -13,13 +13,14 @@ use ring::digest::{SHA256, digest};
 use ring::signature::{ED25519, Ed25519KeyPair, UnparsedPublicKey};
 use uuid::Uuid;
 
-use crate::time::{ClockReading, TimeSource};
+use crate::time::{ClockReading, TimeAnchor, TimeSource};
 use crate::wire::{DecodeError, DecodeProblem, Reader, Writer, check_length};
 
 /// Magic prefix of an encoded record body.
 pub const RECORD_MAGIC: [u8; 4] = *b"SPRC";
-/// Format version this code writes and reads.
-pub const RECORD_FORMAT_VERSION: u16 = 1;
+/// Format version this code writes and reads. Version 2 added the time anchor. A version 1
+/// record cannot be checked against the server's anchors, so it is rejected.
+pub const RECORD_FORMAT_VERSION: u16 = 2;
 /// Length of an Ed25519 signature.
 pub const SIGNATURE_LEN: usize = 64;
 /// Length of an Ed25519 public key.
@@ -167,6 +168,39 @@ pub struct RecordGeofence {
     pub distance_mm: i64,
 }
 
+/// The time anchor a record's trusted time was computed from. Its boot is the record's boot,
+/// because an anchor of another boot is never used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordAnchor {
+    /// Server UTC time of the anchor in milliseconds since the Unix epoch, as the server sent it.
+    pub server_time_ms: i64,
+    /// The phone's elapsed-since-boot clock when the anchor arrived, in ms, at least 0.
+    pub elapsed_ms: i64,
+    /// Half the round trip of the anchor request, in ms.
+    pub round_trip_uncertainty_ms: u32,
+}
+
+impl RecordAnchor {
+    /// Returns the part of `anchor` a record carries.
+    pub fn from_time_anchor(anchor: &TimeAnchor) -> RecordAnchor {
+        RecordAnchor {
+            server_time_ms: anchor.server_time_ms,
+            elapsed_ms: anchor.elapsed_ms,
+            round_trip_uncertainty_ms: anchor.round_trip_uncertainty_ms,
+        }
+    }
+
+    /// Returns the full anchor, with the boot id of the record that carries it.
+    pub fn to_time_anchor(&self, boot_id: &str) -> TimeAnchor {
+        TimeAnchor {
+            server_time_ms: self.server_time_ms,
+            elapsed_ms: self.elapsed_ms,
+            boot_id: boot_id.to_string(),
+            round_trip_uncertainty_ms: self.round_trip_uncertainty_ms,
+        }
+    }
+}
+
 /// The face verdict as a record stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFace {
@@ -206,6 +240,9 @@ pub struct AttendanceRecord {
     pub trusted_uncertainty_ms: u32,
     /// Source of the trusted time.
     pub time_source: TimeSource,
+    /// The anchor the trusted time was computed from: `Some` exactly when `time_source` is
+    /// [`TimeSource::ServerAnchor`].
+    pub anchor: Option<RecordAnchor>,
     /// UTC offset of the office zone at the trusted time, in minutes (420 WIB, 480 WITA,
     /// 540 WIT), -720..=840.
     pub zone_offset_minutes: i16,
@@ -276,6 +313,27 @@ impl AttendanceRecord {
             ));
         }
         check_length("boot_id", self.boot_id.len(), MAX_ID_LEN)?;
+        match (self.time_source, &self.anchor) {
+            (TimeSource::ServerAnchor, Some(anchor)) if anchor.elapsed_ms < 0 => {
+                return Err(DecodeError::out_of_range(
+                    "anchor_elapsed_ms",
+                    format!("{} is negative", anchor.elapsed_ms),
+                ));
+            }
+            (TimeSource::ServerAnchor, Some(_)) | (TimeSource::WallClock, None) => {}
+            (TimeSource::ServerAnchor, None) => {
+                return Err(DecodeError::out_of_range(
+                    "anchor",
+                    "time_source server_anchor needs the anchor the time was computed from",
+                ));
+            }
+            (TimeSource::WallClock, Some(_)) => {
+                return Err(DecodeError::out_of_range(
+                    "anchor",
+                    "time_source wall_clock carries no anchor; use server_anchor or drop it",
+                ));
+            }
+        }
         if !(-720..=840).contains(&self.zone_offset_minutes) {
             return Err(DecodeError::out_of_range(
                 "zone_offset_minutes",
@@ -355,6 +413,12 @@ impl AttendanceRecord {
         writer.i64(self.trusted_time_ms);
         writer.u32(self.trusted_uncertainty_ms);
         writer.u8(self.time_source.code());
+        // The anchor fields follow only for time source 1; `validate` made sure they agree.
+        if let Some(anchor) = &self.anchor {
+            writer.i64(anchor.server_time_ms);
+            writer.i64(anchor.elapsed_ms);
+            writer.u32(anchor.round_trip_uncertainty_ms);
+        }
         writer.i16(self.zone_offset_minutes);
 
         writer.i32(self.location.latitude_e7);
@@ -416,6 +480,11 @@ impl AttendanceRecord {
             "trusted_time_ms": self.trusted_time_ms,
             "trusted_uncertainty_ms": self.trusted_uncertainty_ms,
             "time_source": self.time_source.name(),
+            "anchor": self.anchor.map(|anchor| serde_json::json!({
+                "server_time_ms": anchor.server_time_ms,
+                "elapsed_ms": anchor.elapsed_ms,
+                "round_trip_uncertainty_ms": anchor.round_trip_uncertainty_ms,
+            })),
             "zone_offset_minutes": self.zone_offset_minutes,
             "location": {
                 "latitude_e7": self.location.latitude_e7,
@@ -464,6 +533,14 @@ fn read_fields(reader: &mut Reader<'_>) -> Result<AttendanceRecord, DecodeError>
         "time_source",
         DecodeProblem::UnknownCode(source_code),
     ))?;
+    let anchor = match time_source {
+        TimeSource::ServerAnchor => Some(RecordAnchor {
+            server_time_ms: reader.i64("anchor_server_time_ms")?,
+            elapsed_ms: reader.i64("anchor_elapsed_ms")?,
+            round_trip_uncertainty_ms: reader.u32("anchor_round_trip_uncertainty_ms")?,
+        }),
+        TimeSource::WallClock => None,
+    };
     let zone_offset_minutes = reader.i16("zone_offset_minutes")?;
 
     let location = RecordLocation {
@@ -511,6 +588,7 @@ fn read_fields(reader: &mut Reader<'_>) -> Result<AttendanceRecord, DecodeError>
         trusted_time_ms,
         trusted_uncertainty_ms,
         time_source,
+        anchor,
         zone_offset_minutes,
         location,
         geofence,
@@ -622,6 +700,43 @@ impl SignedRecord {
         UnparsedPublicKey::new(&ED25519, public_key)
             .verify(self.body(), self.signature())
             .map_err(|_| RecordError::BadSignature)
+    }
+}
+
+/// A signed record whose signature verified with a device public key. Only [`VerifiedRecord::verify`]
+/// builds one, so code that takes this type can rely on the check without repeating it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedRecord {
+    signed: SignedRecord,
+    hash: [u8; HASH_LEN],
+}
+
+impl VerifiedRecord {
+    /// Checks the signature of `signed` against a device public key (32 bytes).
+    pub fn verify(signed: SignedRecord, public_key: &[u8]) -> Result<VerifiedRecord, RecordError> {
+        signed.verify(public_key)?;
+        let hash = signed.hash();
+        Ok(VerifiedRecord { signed, hash })
+    }
+
+    /// Returns the decoded record.
+    pub fn record(&self) -> &AttendanceRecord {
+        self.signed.record()
+    }
+
+    /// Returns the signed record.
+    pub fn signed(&self) -> &SignedRecord {
+        &self.signed
+    }
+
+    /// Returns the signed bytes: body then signature.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.signed.as_bytes()
+    }
+
+    /// Returns the SHA-256 of the signed bytes, computed once at verification.
+    pub fn hash(&self) -> [u8; HASH_LEN] {
+        self.hash
     }
 }
 
@@ -741,90 +856,118 @@ pub fn verify_chain(
     for (index, bytes) in records.iter().enumerate() {
         let signed = match SignedRecord::from_bytes(bytes) {
             Ok(signed) => signed,
-            Err(RecordError::Malformed(error)) => {
+            Err(error) => {
                 findings.push(ChainFinding {
                     index,
                     sequence: None,
                     record_id: None,
-                    status: ChainStatus::Malformed(error),
-                });
-                continue;
-            }
-            Err(other) => {
-                // `from_bytes` returns only `Malformed`; keep any future variant visible.
-                findings.push(ChainFinding {
-                    index,
-                    sequence: None,
-                    record_id: None,
-                    status: ChainStatus::Malformed(DecodeError::out_of_range(
-                        "record",
-                        other.to_string(),
-                    )),
+                    status: ChainStatus::Malformed(malformed_detail(error)),
                 });
                 continue;
             }
         };
-        let record = signed.record();
-        let mut finding = ChainFinding {
+        let sequence = Some(signed.record().sequence);
+        let record_id = Some(signed.record().record_id);
+
+        let status = match VerifiedRecord::verify(signed, public_key) {
+            Ok(verified) => link_record(device_id, &mut state, &verified),
+            Err(_) => ChainStatus::BadSignature,
+        };
+        findings.push(ChainFinding {
             index,
-            sequence: Some(record.sequence),
-            record_id: Some(record.record_id),
-            status: ChainStatus::Linked,
-        };
-
-        if signed.verify(public_key).is_err() {
-            finding.status = ChainStatus::BadSignature;
-            findings.push(finding);
-            continue;
-        }
-        if record.device_id != device_id {
-            finding.status = ChainStatus::WrongDevice {
-                found: record.device_id,
-            };
-            findings.push(finding);
-            continue;
-        }
-
-        let hash = signed.hash();
-        let (expected_sequence, expected_previous) = match state {
-            Some(last) => (last.sequence + 1, last.hash),
-            None => (1, GENESIS_HASH),
-        };
-
-        finding.status = match state {
-            Some(last) if record.sequence == last.sequence && hash == last.hash => {
-                ChainStatus::Duplicate
-            }
-            Some(last) if record.sequence == last.sequence => ChainStatus::Fork {
-                sequence: record.sequence,
-            },
-            Some(last) if record.sequence < last.sequence => ChainStatus::Replay {
-                last_sequence: last.sequence,
-            },
-            _ if record.sequence > expected_sequence => ChainStatus::SequenceGap {
-                expected: expected_sequence,
-                found: record.sequence,
-            },
-            _ if record.previous_hash != expected_previous => ChainStatus::ChainBreak {
-                expected_previous,
-                found_previous: record.previous_hash,
-            },
-            _ => ChainStatus::Linked,
-        };
-
-        if matches!(
-            finding.status,
-            ChainStatus::Linked | ChainStatus::SequenceGap { .. } | ChainStatus::ChainBreak { .. }
-        ) {
-            state = Some(ChainState {
-                sequence: record.sequence,
-                hash,
-            });
-        }
-        findings.push(finding);
+            sequence,
+            record_id,
+            status,
+        });
     }
 
     ChainReport { findings, state }
+}
+
+/// Links a batch of records whose signatures were already verified, in sequence order, against
+/// the chain state stored after the previous batch. It gives the same findings as
+/// [`verify_chain`] for the same records, and finding `index` is the position in `records`.
+///
+/// A server verifies the signatures without holding its database, then links the records
+/// against the chain state it reads inside its transaction, which needs no key.
+pub fn link_verified_chain(
+    device_id: Uuid,
+    mut state: Option<ChainState>,
+    records: &[&VerifiedRecord],
+) -> ChainReport {
+    let findings = records
+        .iter()
+        .enumerate()
+        .map(|(index, verified)| ChainFinding {
+            index,
+            sequence: Some(verified.record().sequence),
+            record_id: Some(verified.record().record_id),
+            status: link_record(device_id, &mut state, verified),
+        })
+        .collect();
+    ChainReport { findings, state }
+}
+
+/// Returns the chain status of one verified record and moves `state` on when the record joins
+/// the chain.
+fn link_record(
+    device_id: Uuid,
+    state: &mut Option<ChainState>,
+    verified: &VerifiedRecord,
+) -> ChainStatus {
+    let record = verified.record();
+    if record.device_id != device_id {
+        return ChainStatus::WrongDevice {
+            found: record.device_id,
+        };
+    }
+
+    let hash = verified.hash();
+    let (expected_sequence, expected_previous) = match *state {
+        Some(last) => (last.sequence + 1, last.hash),
+        None => (1, GENESIS_HASH),
+    };
+
+    let status = match *state {
+        Some(last) if record.sequence == last.sequence && hash == last.hash => {
+            ChainStatus::Duplicate
+        }
+        Some(last) if record.sequence == last.sequence => ChainStatus::Fork {
+            sequence: record.sequence,
+        },
+        Some(last) if record.sequence < last.sequence => ChainStatus::Replay {
+            last_sequence: last.sequence,
+        },
+        _ if record.sequence > expected_sequence => ChainStatus::SequenceGap {
+            expected: expected_sequence,
+            found: record.sequence,
+        },
+        _ if record.previous_hash != expected_previous => ChainStatus::ChainBreak {
+            expected_previous,
+            found_previous: record.previous_hash,
+        },
+        _ => ChainStatus::Linked,
+    };
+
+    if matches!(
+        status,
+        ChainStatus::Linked | ChainStatus::SequenceGap { .. } | ChainStatus::ChainBreak { .. }
+    ) {
+        *state = Some(ChainState {
+            sequence: record.sequence,
+            hash,
+        });
+    }
+    status
+}
+
+/// Returns the decode error inside a parse failure of [`SignedRecord::from_bytes`].
+fn malformed_detail(error: RecordError) -> DecodeError {
+    match error {
+        RecordError::Malformed(detail) | RecordError::Invalid(detail) => detail,
+        // `from_bytes` returns only `Malformed`; keep any future variant visible.
+        other => DecodeError::out_of_range("record", other.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -851,6 +994,12 @@ pub(crate) mod test {
             trusted_time_ms: 1_796_349_601_250,
             trusted_uncertainty_ms: 420,
             time_source: TimeSource::ServerAnchor,
+            // One hour before the check-in: 60 ms half round trip plus 100 ppm of an hour.
+            anchor: Some(RecordAnchor {
+                server_time_ms: 1_796_346_001_250,
+                elapsed_ms: 82_800_000,
+                round_trip_uncertainty_ms: 60,
+            }),
             zone_offset_minutes: 420,
             location: RecordLocation {
                 latitude_e7: -62_000_000,
@@ -1014,6 +1163,99 @@ pub(crate) mod test {
             ),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn wall_clock_record_round_trips() {
+        let mut record = sample_record(1, GENESIS_HASH);
+        record.time_source = TimeSource::WallClock;
+        record.anchor = None;
+        let bytes = record.encode().expect("wall-clock record is valid");
+        let anchored = sample_record(1, GENESIS_HASH)
+            .encode()
+            .expect("sample is valid");
+        assert_eq!(
+            anchored.len() - bytes.len(),
+            8 + 8 + 4,
+            "only an anchored record carries the anchor fields"
+        );
+        assert_eq!(AttendanceRecord::decode(&bytes), Ok(record));
+    }
+
+    #[test]
+    fn anchor_must_match_time_source() {
+        let mut without_anchor = sample_record(1, GENESIS_HASH);
+        without_anchor.anchor = None;
+        let error = without_anchor
+            .validate()
+            .expect_err("anchored time without anchor");
+        assert_eq!(error.field, "anchor");
+
+        let mut wall_clock_with_anchor = sample_record(1, GENESIS_HASH);
+        wall_clock_with_anchor.time_source = TimeSource::WallClock;
+        let error = wall_clock_with_anchor
+            .validate()
+            .expect_err("wall clock with an anchor");
+        assert_eq!(error.field, "anchor");
+
+        let mut negative = sample_record(1, GENESIS_HASH);
+        if let Some(anchor) = negative.anchor.as_mut() {
+            anchor.elapsed_ms = -1;
+        }
+        let error = negative.validate().expect_err("negative anchor elapsed");
+        assert_eq!(error.field, "anchor_elapsed_ms");
+    }
+
+    #[test]
+    fn version_1_is_rejected() {
+        let mut bytes = sample_record(1, GENESIS_HASH)
+            .encode()
+            .expect("sample is valid");
+        // The version is the big-endian u16 after the 4-byte magic.
+        bytes[4..6].copy_from_slice(&1u16.to_be_bytes());
+        let error = AttendanceRecord::decode(&bytes).expect_err("version 1");
+        assert_eq!(error.field, "format_version");
+        assert_eq!(
+            error.problem,
+            DecodeProblem::UnsupportedVersion {
+                found: 1,
+                supported: 2
+            }
+        );
+    }
+
+    #[test]
+    fn linking_verified_records_matches_verify_chain() {
+        let key_pair = test_key_pair(7);
+        let key = public_key(&key_pair);
+        let mut records = chain(&key_pair, 6);
+        records.remove(2);
+        records.push(records[1].clone());
+        let device_id = records[0].record().device_id;
+
+        let bytes: Vec<&[u8]> = records.iter().map(|signed| signed.as_bytes()).collect();
+        let expected = verify_chain(device_id, &key, None, &bytes);
+
+        let verified: Vec<VerifiedRecord> = records
+            .iter()
+            .map(|signed| VerifiedRecord::verify(signed.clone(), &key).expect("signed by key"))
+            .collect();
+        let references: Vec<&VerifiedRecord> = verified.iter().collect();
+        let linked = link_verified_chain(device_id, None, &references);
+        assert_eq!(linked, expected);
+        assert!(
+            matches!(linked.findings[2].status, ChainStatus::SequenceGap { .. }),
+            "{:?}",
+            linked.findings[2]
+        );
+    }
+
+    #[test]
+    fn verified_record_needs_the_key() {
+        let signed = SignedRecord::sign(&sample_record(1, GENESIS_HASH), &test_key_pair(7))
+            .expect("sample is valid");
+        let result = VerifiedRecord::verify(signed, &public_key(&test_key_pair(8)));
+        assert_eq!(result, Err(RecordError::BadSignature));
     }
 
     #[test]
@@ -1182,6 +1424,7 @@ pub(crate) mod test {
                     proptest::collection::vec("[a-z._]{1,30}", 0..5),
                     2u64..u64::MAX,
                     any::<[u8; 32]>(),
+                    proptest::option::of((any::<i64>(), 0..i64::MAX, any::<u32>())),
                 ),
             )
                 .prop_map(|(time, location, verdicts, chain)| {
@@ -1219,6 +1462,19 @@ pub(crate) mod test {
                     record.reasons = chain.0;
                     record.sequence = chain.1;
                     record.previous_hash = chain.2;
+                    record.anchor =
+                        chain.3.map(
+                            |(server_time_ms, elapsed_ms, uncertainty_ms)| RecordAnchor {
+                                server_time_ms,
+                                elapsed_ms,
+                                round_trip_uncertainty_ms: uncertainty_ms,
+                            },
+                        );
+                    record.time_source = if record.anchor.is_some() {
+                        TimeSource::ServerAnchor
+                    } else {
+                        TimeSource::WallClock
+                    };
                     record
                 })
         }
@@ -1245,7 +1501,7 @@ pub(crate) mod test {
             #[test]
             fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
                 let _ = SignedRecord::from_bytes(&bytes);
-                let mut prefixed = b"SPRC\x00\x01".to_vec();
+                let mut prefixed = b"SPRC\x00\x02".to_vec();
                 prefixed.extend_from_slice(&bytes);
                 let _ = AttendanceRecord::decode(&prefixed);
             }

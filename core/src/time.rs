@@ -117,6 +117,9 @@ pub struct TrustedTime {
     pub source: TimeSource,
     /// Reason ids of what did not add up (`time.*` in the message catalog).
     pub flags: Vec<&'static str>,
+    /// The anchor the estimate was computed from; `None` for the wall clock. A record carries
+    /// it so that the server can run this same computation again.
+    pub anchor: Option<TimeAnchor>,
 }
 
 /// Errors of timestamp conversion, zone parsing and shift attribution.
@@ -185,6 +188,7 @@ pub fn estimate_trusted_time(
                 uncertainty_ms: u32::try_from(uncertainty_ms).unwrap_or(u32::MAX),
                 source: TimeSource::ServerAnchor,
                 flags: Vec::new(),
+                anchor: Some(anchor.clone()),
             }
         }
         None => {
@@ -194,6 +198,7 @@ pub fn estimate_trusted_time(
                 uncertainty_ms: UNBOUNDED_UNCERTAINTY_MS,
                 source: TimeSource::WallClock,
                 flags: Vec::new(),
+                anchor: None,
             }
         }
     };
@@ -348,6 +353,11 @@ mod test {
             "round trip plus 100 ppm of one hour"
         );
         assert!(trusted.flags.is_empty(), "{:?}", trusted.flags);
+        assert_eq!(
+            trusted.anchor,
+            Some(anchor),
+            "the estimate names its anchor"
+        );
     }
 
     #[test]
@@ -392,6 +402,10 @@ mod test {
         assert_eq!(trusted.time_ms, now.wall_clock_ms);
         assert_eq!(trusted.uncertainty_ms, UNBOUNDED_UNCERTAINTY_MS);
         assert_eq!(trusted.flags, vec![FLAG_NO_ANCHOR]);
+        assert_eq!(
+            trusted.anchor, None,
+            "an anchor of another boot is not used"
+        );
     }
 
     #[test]

@@ -15,10 +15,11 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use siperlu_core::plan::{PlanItem, PlanRevision, PlanStatus, SignedPlanRevision, TimeWindow};
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation, SignedRecord, verify_chain,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation, SignedRecord,
+    verify_chain,
 };
 use siperlu_core::signed::SignedEnvelope;
-use siperlu_core::time::{TimeSource, UNBOUNDED_UNCERTAINTY_MS};
+use siperlu_core::time::{TimePolicy, TimeSource, UNBOUNDED_UNCERTAINTY_MS, estimate_trusted_time};
 use uuid::Uuid;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED VECTORS -->";
@@ -55,8 +56,14 @@ fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
         elapsed_ms: 86_400_123,
         boot_id: "3f2c9a4e-1b7d-4c2a-8e5f-6a0b1c2d3e4f".to_string(),
         trusted_time_ms: ms("2026-12-04T07:28:04.250+07:00"),
+        // The anchor an hour earlier: 52 ms half round trip plus 100 ppm of an hour.
         trusted_uncertainty_ms: 412,
         time_source: TimeSource::ServerAnchor,
+        anchor: Some(RecordAnchor {
+            server_time_ms: ms("2026-12-04T06:28:04.250+07:00"),
+            elapsed_ms: 82_800_123,
+            round_trip_uncertainty_ms: 52,
+        }),
         zone_offset_minutes: 420,
         location: RecordLocation {
             latitude_e7: -61_754_000,
@@ -90,16 +97,17 @@ fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
     let check_out = AttendanceRecord {
         record_id: Uuid::parse_str("01938f3a-1c00-7a11-8b00-000000000002").expect("uuid"),
         kind: AttendanceKind::CheckOut,
-        wall_clock_ms: ms("2026-12-04T16:02:40+08:00"),
+        // The same anchor, 30,338,879 ms of elapsed time later: 52 ms plus 3033 ms of drift.
+        wall_clock_ms: ms("2026-12-04T15:53:44+08:00"),
         elapsed_ms: 113_139_002,
-        trusted_time_ms: ms("2026-12-04T16:02:39.875+08:00"),
-        trusted_uncertainty_ms: 3_086,
+        trusted_time_ms: ms("2026-12-04T15:53:43.129+08:00"),
+        trusted_uncertainty_ms: 3_085,
         zone_offset_minutes: 480,
         location: RecordLocation {
             latitude_e7: -51_476_000,
             longitude_e7: 1_194_328_000,
             accuracy_mm: 35_000,
-            fix_time_ms: ms("2026-12-04T16:02:30+08:00"),
+            fix_time_ms: ms("2026-12-04T15:53:30+08:00"),
             provider: "fused".to_string(),
             mock: true,
         },
@@ -128,6 +136,7 @@ fn vector_records() -> Vec<(&'static str, AttendanceRecord)> {
         trusted_time_ms: ms("2026-12-05T07:31:00+09:00"),
         trusted_uncertainty_ms: UNBOUNDED_UNCERTAINTY_MS,
         time_source: TimeSource::WallClock,
+        anchor: None,
         zone_offset_minutes: 540,
         location: RecordLocation {
             latitude_e7: -25_333_000,
@@ -283,6 +292,28 @@ fn generated_section() -> String {
     text.push_str(&hex_block("envelope", &envelope));
     writeln!(text, "\n{END}").expect("write");
     text
+}
+
+#[test]
+fn vector_times_recompute_from_anchor() {
+    for (title, record) in vector_records() {
+        let Some(anchor) = record.anchor else {
+            assert_eq!(record.time_source, TimeSource::WallClock, "{title}");
+            continue;
+        };
+        let trusted = estimate_trusted_time(
+            &record.clock_reading(),
+            Some(&anchor.to_time_anchor(&record.boot_id)),
+            None,
+            &TimePolicy::default(),
+        );
+        assert_eq!(trusted.time_ms, record.trusted_time_ms, "{title}");
+        assert_eq!(
+            trusted.uncertainty_ms, record.trusted_uncertainty_ms,
+            "{title}"
+        );
+        assert!(trusted.flags.is_empty(), "{title}: {:?}", trusted.flags);
+    }
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation, verify_chain,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation, verify_chain,
 };
 use siperlu_core::store::{Store, StoreError};
 use siperlu_core::time::TimeSource;
@@ -52,6 +52,11 @@ fn new_record(now_ms: i64) -> AttendanceRecord {
         trusted_time_ms: now_ms,
         trusted_uncertainty_ms: 500,
         time_source: TimeSource::ServerAnchor,
+        anchor: Some(RecordAnchor {
+            server_time_ms: now_ms - 1_000,
+            elapsed_ms: 0,
+            round_trip_uncertainty_ms: 500,
+        }),
         zone_offset_minutes: 480,
         location: RecordLocation {
             latitude_e7: -51_476_000,

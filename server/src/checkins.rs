@@ -19,7 +19,11 @@ pub struct Checkin {
     pub asn_name: Option<String>,
     pub kind: String,
     pub local_date: String,
+    /// Trusted time as the server recomputed it from the record's anchor. Records stored before
+    /// the server recomputed time show the device's claim here.
     pub trusted_time_ms: i64,
+    /// Trusted time as the device claimed it in the record.
+    pub claimed_time_ms: i64,
     pub office_id: Option<i64>,
     pub office_name: Option<String>,
     /// IANA zone of the office, such as `Asia/Makassar`; `None` without an office.
@@ -45,10 +49,10 @@ pub struct CheckinFilter {
     pub flag: Option<String>,
 }
 
-const SELECT: &str =
-    "SELECT r.id, r.device_id, r.nip, a.name, r.kind, r.local_date, r.trusted_time_ms,
+const SELECT: &str = "SELECT r.id, r.device_id, r.nip, a.name, r.kind, r.local_date,
+    COALESCE(r.server_time_ms, r.trusted_time_ms),
     r.office_id, o.name, r.latitude_e7, r.longitude_e7, r.accuracy_mm, r.device_verdict,
-    r.server_verdict, r.distance_m, r.flags, r.status, o.time_zone
+    r.server_verdict, r.distance_m, r.flags, r.status, o.time_zone, r.trusted_time_ms
     FROM records r LEFT JOIN asn a ON a.nip = r.nip LEFT JOIN offices o ON o.id = r.office_id";
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
@@ -71,6 +75,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
         flags: row.get(15)?,
         status: row.get(16)?,
         office_time_zone: row.get(17)?,
+        claimed_time_ms: row.get(18)?,
     })
 }
 
@@ -122,7 +127,7 @@ pub fn list_checkins(
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
     }
-    sql.push_str(" ORDER BY r.trusted_time_ms DESC LIMIT 500");
+    sql.push_str(" ORDER BY COALESCE(r.server_time_ms, r.trusted_time_ms) DESC LIMIT 500");
     let mut statement = connection.prepare(&sql).map_err(DbError::from)?;
     let rows = statement
         .query_map(params_from_iter(values.iter()), from_row)

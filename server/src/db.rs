@@ -155,6 +155,13 @@ CREATE TABLE security_events (
 );
 "#,
     r#"
+-- Trusted time as the server recomputes it from the record's anchor. Records stored before
+-- this migration were never recomputed and keep NULL; readers fall back to trusted_time_ms.
+ALTER TABLE records ADD COLUMN server_time_ms INTEGER;
+"#,
+    r#"
+-- Nonces of signed device requests, kept for twice the timestamp window so that a request
+-- replayed after a restart is still rejected.
 CREATE TABLE request_nonces (
     device_id TEXT NOT NULL,
     nonce TEXT NOT NULL,

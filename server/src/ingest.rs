@@ -3,22 +3,27 @@
 //!
 //! The server believes nothing a record merely claims. For each record it checks, in order:
 //!
-//! 1. the bytes decode, and the record names the uploading device;
+//! 1. the bytes decode, the record names the uploading device, and its Ed25519 signature
+//!    verifies. These checks need no database and run on the blocking pool before the handler
+//!    takes the connection ([`prepare_batch`]);
 //! 2. its id is new, or was stored with the very same bytes (an idempotent resend). A known id
 //!    with other bytes is rejected and logged as a security event;
-//! 3. the Ed25519 signature and the per-device hash chain (`siperlu_core::record::verify_chain`);
+//! 3. the per-device hash chain (`siperlu_core::record::link_verified_chain`), against the
+//!    chain state read inside the transaction;
 //! 4. the NIP is the device owner's.
 //!
 //! Accepted records are stored byte for byte. Beside them the server stores columns it derives
-//! itself: the geofence verdict recomputed from its own assignments at the record's trusted
-//! time, and the local attendance day. It also stores flags for an admin: device reasons,
-//! location trust flags, time checks, verdict mismatch, face mismatch, chain gaps and breaks.
+//! itself. The first is the trusted time recomputed from the record's anchor (see
+//! [`crate::trusted_time`]). At that time it recomputes the geofence verdict from its own
+//! assignments and the local attendance day. It also stores flags for an admin: device reasons, location trust flags,
+//! time checks, verdict mismatch, face mismatch, chain gaps and breaks.
 
 use crate::admin;
 use crate::db::DbError;
 use crate::device_auth::{Device, SignedDevice};
 use crate::error::ApiError;
 use crate::extract::parse_json;
+use crate::trusted_time;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::extract::State;
@@ -33,12 +38,17 @@ use siperlu_core::geofence::{self, LatLon};
 use siperlu_core::location::{Fix, LocationPolicy, assess_fix};
 use siperlu_core::messages::{self, Locale};
 use siperlu_core::nip::nip_log_id;
-use siperlu_core::record::{ChainState, ChainStatus, SignedRecord, verify_chain};
-use siperlu_core::time::{DEFAULT_MAX_CLOCK_SKEW_MS, FLAG_CLOCK_SKEW, FLAG_NO_ANCHOR, TimeSource};
+use siperlu_core::record::{
+    ChainState, ChainStatus, RecordError, SignedRecord, VerifiedRecord, link_verified_chain,
+};
+use siperlu_core::wire::{DecodeError, DecodeProblem};
 use uuid::Uuid;
 
 /// Largest number of records in one upload.
 pub const MAX_BATCH_RECORDS: usize = 100;
+
+/// Flag of a record whose face template is not the one the device registered with.
+pub const FLAG_TEMPLATE_NOT_REGISTERED: &str = "ingest.template_not_registered";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,16 +106,26 @@ pub async fn post_records(
             ],
         ));
     }
-    let decoded: Vec<Option<Vec<u8>>> = request
-        .records
-        .iter()
-        .map(|text| STANDARD.decode(text).ok())
-        .collect();
-
     let device = signed.device;
+    let Ok(device_uuid) = Uuid::parse_str(&device.id) else {
+        return Err(ApiError::internal(
+            "device id",
+            &"stored device id is not a UUID",
+        ));
+    };
+
+    // Decoding and the Ed25519 checks need no database, so they run on the blocking pool
+    // without holding the single connection that every other request waits for.
+    let public_key = device.public_key.clone();
+    let prepared = tokio::task::spawn_blocking(move || {
+        prepare_batch(&request.records, device_uuid, &public_key)
+    })
+    .await
+    .map_err(|error| ApiError::internal("record verification task", &error))?;
+
     let results = state
         .db
-        .call(move |connection| ingest_batch(connection, &device, decoded, now_ms()))
+        .call(move |connection| ingest_batch(connection, &device, prepared, now_ms()))
         .await?;
 
     let accepted = results.iter().filter(|r| r.status == "accepted").count();
@@ -138,6 +158,81 @@ pub async fn post_records(
     Ok(response)
 }
 
+/// One uploaded record after the checks that need no database.
+#[derive(Debug)]
+pub enum PreparedRecord {
+    /// Not base64, or not a canonical signed record. `reason_id` names the problem.
+    Malformed { reason_id: &'static str },
+    /// A record signed for another device than the uploading one.
+    WrongDevice { record_id: Uuid, named_device: Uuid },
+    /// The signature does not verify with the device key.
+    BadSignature { record_id: Uuid, bytes: Vec<u8> },
+    /// The signature verified. Boxed because a decoded record is far larger than the other
+    /// variants.
+    Verified(Box<VerifiedRecord>),
+}
+
+impl PreparedRecord {
+    fn record_id_and_bytes(&self) -> Option<(Uuid, &[u8])> {
+        match self {
+            PreparedRecord::BadSignature { record_id, bytes } => Some((*record_id, bytes)),
+            PreparedRecord::Verified(verified) => {
+                Some((verified.record().record_id, verified.as_bytes()))
+            }
+            PreparedRecord::Malformed { .. } | PreparedRecord::WrongDevice { .. } => None,
+        }
+    }
+}
+
+/// Decodes each base64 record and checks its device id and signature, in batch order.
+pub fn prepare_batch(
+    encoded: &[String],
+    device_id: Uuid,
+    public_key: &[u8],
+) -> Vec<PreparedRecord> {
+    encoded
+        .iter()
+        .map(|text| {
+            let Ok(bytes) = STANDARD.decode(text) else {
+                return PreparedRecord::Malformed {
+                    reason_id: "record.malformed",
+                };
+            };
+            let signed = match SignedRecord::from_bytes(&bytes) {
+                Ok(signed) => signed,
+                Err(error) => {
+                    return PreparedRecord::Malformed {
+                        reason_id: malformed_reason(&error),
+                    };
+                }
+            };
+            let record_id = signed.record().record_id;
+            if signed.record().device_id != device_id {
+                return PreparedRecord::WrongDevice {
+                    record_id,
+                    named_device: signed.record().device_id,
+                };
+            }
+            match VerifiedRecord::verify(signed, public_key) {
+                Ok(verified) => PreparedRecord::Verified(Box::new(verified)),
+                Err(_) => PreparedRecord::BadSignature { record_id, bytes },
+            }
+        })
+        .collect()
+}
+
+/// Returns the reason id of bytes that do not decode: an app still writing an older record
+/// format gets its own id, so the phone can ask for an update.
+fn malformed_reason(error: &RecordError) -> &'static str {
+    match error {
+        RecordError::Malformed(DecodeError {
+            problem: DecodeProblem::UnsupportedVersion { .. },
+            ..
+        }) => "record.unsupported_version",
+        _ => "record.malformed",
+    }
+}
+
 fn security_event(
     connection: &Connection,
     kind: &str,
@@ -152,46 +247,62 @@ fn security_event(
     Ok(())
 }
 
-/// Checks and stores one device's batch in a single transaction; returns a result per record in
-/// batch order.
+fn duplicate(index: usize, record_id: Uuid) -> RecordResult {
+    RecordResult {
+        index,
+        record_id: Some(record_id.to_string()),
+        status: "duplicate",
+        reason_id: None,
+        flags: Vec::new(),
+    }
+}
+
+/// Links, checks and stores one device's prepared batch in a single transaction; returns a
+/// result per record in batch order.
+///
+/// The chain state is read inside the transaction, so two batches of one device that were
+/// verified at the same time are still linked one after the other against the state the
+/// earlier one left.
 pub fn ingest_batch(
     connection: &mut Connection,
     device: &Device,
-    decoded: Vec<Option<Vec<u8>>>,
+    prepared: Vec<PreparedRecord>,
     received_at_ms: i64,
 ) -> Result<Vec<RecordResult>, ApiError> {
     let transaction = connection.transaction().map_err(DbError::from)?;
-    let mut results: Vec<Option<RecordResult>> = vec![None; decoded.len()];
-    let device_uuid = Uuid::parse_str(&device.id).ok();
+    let mut results: Vec<Option<RecordResult>> = vec![None; prepared.len()];
+    let Ok(device_uuid) = Uuid::parse_str(&device.id) else {
+        return Err(ApiError::internal(
+            "device id",
+            &"stored device id is not a UUID",
+        ));
+    };
 
-    // Step 1: decode, check the device id, and sort out known ids.
-    let mut candidates: Vec<(usize, Vec<u8>, SignedRecord)> = Vec::new();
-    for (index, bytes) in decoded.into_iter().enumerate() {
-        let Some(bytes) = bytes else {
-            results[index] = Some(rejected(index, None, "record.malformed"));
+    // Step 1: reject what failed before the transaction, and sort out known ids. A known id
+    // with other bytes is a conflict whatever its signature.
+    let mut candidates: Vec<(usize, VerifiedRecord)> = Vec::new();
+    for (index, item) in prepared.into_iter().enumerate() {
+        if let PreparedRecord::Malformed { reason_id } = item {
+            results[index] = Some(rejected(index, None, reason_id));
             continue;
-        };
-        let signed = match SignedRecord::from_bytes(&bytes) {
-            Ok(signed) => signed,
-            Err(_) => {
-                results[index] = Some(rejected(index, None, "record.malformed"));
-                continue;
-            }
-        };
-        let record_id = signed.record().record_id;
-        if Some(signed.record().device_id) != device_uuid {
+        }
+        if let PreparedRecord::WrongDevice {
+            record_id,
+            named_device,
+        } = item
+        {
             security_event(
                 &transaction,
                 "record.wrong_device",
                 &device.id,
-                &format!(
-                    "record {record_id} names device {}",
-                    signed.record().device_id
-                ),
+                &format!("record {record_id} names device {named_device}"),
             )?;
             results[index] = Some(rejected(index, Some(record_id), "record.wrong_device"));
             continue;
         }
+        let Some((record_id, bytes)) = item.record_id_and_bytes() else {
+            continue;
+        };
 
         let stored: Option<Vec<u8>> = transaction
             .query_row(
@@ -203,17 +314,12 @@ pub fn ingest_batch(
             .map_err(DbError::from)?;
         let earlier_in_batch = candidates
             .iter()
-            .find(|(_, _, other)| other.record().record_id == record_id)
-            .map(|(_, other_bytes, _)| other_bytes.clone());
+            .find(|(_, other)| other.record().record_id == record_id)
+            .map(|(_, other)| other.as_bytes().to_vec());
         match stored.or(earlier_in_batch) {
             Some(known) if known == bytes => {
-                results[index] = Some(RecordResult {
-                    index,
-                    record_id: Some(record_id.to_string()),
-                    status: "duplicate",
-                    reason_id: None,
-                    flags: Vec::new(),
-                });
+                results[index] = Some(duplicate(index, record_id));
+                continue;
             }
             Some(_) => {
                 security_event(
@@ -223,53 +329,35 @@ pub fn ingest_batch(
                     &format!("record {record_id} uploaded again with different bytes"),
                 )?;
                 results[index] = Some(rejected(index, Some(record_id), "ingest.id_conflict"));
+                continue;
             }
-            None => candidates.push((index, bytes, signed)),
+            None => {}
+        }
+
+        match item {
+            PreparedRecord::Verified(verified) => candidates.push((index, *verified)),
+            _ => {
+                security_event(
+                    &transaction,
+                    "record.bad_signature",
+                    &device.id,
+                    &format!("record {record_id}"),
+                )?;
+                results[index] = Some(rejected(index, Some(record_id), "record.bad_signature"));
+            }
         }
     }
 
-    // Step 2: signature and hash chain, in sequence order.
-    candidates.sort_by_key(|(_, _, signed)| signed.record().sequence);
-    let state: Option<ChainState> = transaction
-        .query_row(
-            "SELECT chain_sequence, chain_hash FROM devices WHERE id = ?1",
-            params![device.id],
-            |row| {
-                Ok((
-                    row.get::<_, Option<i64>>(0)?,
-                    row.get::<_, Option<Vec<u8>>>(1)?,
-                ))
-            },
-        )
-        .map_err(DbError::from)
-        .map(|(sequence, hash)| match (sequence, hash) {
-            (Some(sequence), Some(hash)) if hash.len() == 32 => {
-                let mut fixed = [0u8; 32];
-                fixed.copy_from_slice(&hash);
-                Some(ChainState {
-                    sequence: sequence as u64,
-                    hash: fixed,
-                })
-            }
-            _ => None,
-        })?;
-    let byte_slices: Vec<&[u8]> = candidates
-        .iter()
-        .map(|(_, bytes, _)| bytes.as_slice())
-        .collect();
-    let report = match device_uuid {
-        Some(uuid) => verify_chain(uuid, &device.public_key, state, &byte_slices),
-        None => {
-            return Err(ApiError::internal(
-                "device id",
-                &"stored device id is not a UUID",
-            ));
-        }
-    };
+    // Step 2: the hash chain, in sequence order, against the state stored now.
+    candidates.sort_by_key(|(_, verified)| verified.record().sequence);
+    let state = read_chain_state(&transaction, &device.id)?;
+    let references: Vec<&VerifiedRecord> =
+        candidates.iter().map(|(_, verified)| verified).collect();
+    let report = link_verified_chain(device_uuid, state, &references);
 
     // Step 3: derive, flag and store each record the chain accepted.
-    for ((index, bytes, signed), finding) in candidates.iter().zip(&report.findings) {
-        let record_id = signed.record().record_id;
+    for ((index, verified), finding) in candidates.iter().zip(&report.findings) {
+        let record_id = verified.record().record_id;
         let mut chain_flags: Vec<String> = Vec::new();
         match &finding.status {
             ChainStatus::Linked => {}
@@ -279,13 +367,7 @@ pub fn ingest_batch(
                 }
             }
             ChainStatus::Duplicate => {
-                results[*index] = Some(RecordResult {
-                    index: *index,
-                    record_id: Some(record_id.to_string()),
-                    status: "duplicate",
-                    reason_id: None,
-                    flags: Vec::new(),
-                });
+                results[*index] = Some(duplicate(*index, record_id));
                 continue;
             }
             other => {
@@ -301,21 +383,21 @@ pub fn ingest_batch(
             }
         }
 
-        if signed.record().nip != device.nip {
+        if verified.record().nip != device.nip {
             security_event(
                 &transaction,
                 "ingest.nip_mismatch",
                 &device.id,
                 &format!(
                     "record {record_id} signed for NIP {}",
-                    nip_log_id(&signed.record().nip)
+                    nip_log_id(&verified.record().nip)
                 ),
             )?;
             results[*index] = Some(rejected(*index, Some(record_id), "ingest.nip_mismatch"));
             continue;
         }
 
-        let derived = derive(&transaction, device, signed, received_at_ms)?;
+        let derived = derive(&transaction, device, verified.signed(), received_at_ms)?;
         let mut flags = derived.flags;
         flags.extend(chain_flags);
         let mut unique = Vec::new();
@@ -327,8 +409,7 @@ pub fn ingest_batch(
         store(
             &transaction,
             device,
-            signed,
-            bytes,
+            verified.signed(),
             &derived.columns,
             &unique,
             received_at_ms,
@@ -336,7 +417,7 @@ pub fn ingest_batch(
         tracing::info!(
             device_id = %device.id,
             record_id = %record_id,
-            sequence = signed.record().sequence,
+            sequence = verified.record().sequence,
             verdict = %derived.columns.server_verdict,
             flags = unique.len(),
             "record ingested"
@@ -367,8 +448,40 @@ pub fn ingest_batch(
         .collect())
 }
 
+/// Reads the chain state stored after the device's last accepted record.
+fn read_chain_state(
+    connection: &Connection,
+    device_id: &str,
+) -> Result<Option<ChainState>, ApiError> {
+    let (sequence, hash) = connection
+        .query_row(
+            "SELECT chain_sequence, chain_hash FROM devices WHERE id = ?1",
+            params![device_id],
+            |row| {
+                Ok((
+                    row.get::<_, Option<i64>>(0)?,
+                    row.get::<_, Option<Vec<u8>>>(1)?,
+                ))
+            },
+        )
+        .map_err(DbError::from)?;
+    Ok(match (sequence, hash) {
+        (Some(sequence), Some(hash)) if hash.len() == 32 => {
+            let mut fixed = [0u8; 32];
+            fixed.copy_from_slice(&hash);
+            Some(ChainState {
+                sequence: sequence as u64,
+                hash: fixed,
+            })
+        }
+        _ => None,
+    })
+}
+
 /// Columns computed by the server for one record.
 struct Columns {
+    /// Trusted time as the server recomputed it; the record's claim stays in its bytes.
+    server_time_ms: i64,
     office_id: Option<i64>,
     local_date: String,
     server_verdict: String,
@@ -390,35 +503,63 @@ fn derive(
     let record = signed.record();
     let mut flags: Vec<String> = record.reasons.clone();
 
-    // Time: the trusted time cannot lie after the moment the server received the record.
-    let trusted_ms = record.trusted_time_ms;
-    let allowed_ahead_ms =
-        i64::from(record.trusted_uncertainty_ms.min(24 * 3_600_000)) + DEFAULT_MAX_CLOCK_SKEW_MS;
-    if trusted_ms > received_at_ms + allowed_ahead_ms {
-        flags.push("ingest.future_time".into());
-    }
-    if record.time_source == TimeSource::WallClock {
-        flags.push(FLAG_NO_ANCHOR.into());
-    } else {
-        // Anchored time cannot be earlier than the first anchor this server gave the device.
-        let first_anchor_ms: Option<i64> = connection
-            .query_row(
-                "SELECT MIN(server_time_ms) FROM time_anchors WHERE device_id = ?1",
-                params![device.id],
-                |row| row.get(0),
-            )
-            .map_err(DbError::from)?;
-        let earliest_possible_ms =
-            trusted_ms.saturating_add(i64::from(record.trusted_uncertainty_ms));
-        if first_anchor_ms.is_none_or(|first_ms| first_ms > earliest_possible_ms) {
-            flags.push("ingest.unknown_anchor".into());
-        }
-    }
-    if (record.wall_clock_ms - trusted_ms).abs() > DEFAULT_MAX_CLOCK_SKEW_MS {
-        flags.push(FLAG_CLOCK_SKEW.into());
-    }
+    // The device's previous stored record: its clocks for the time checks, and its fix and
+    // time for impossible travel. A record stored before format version 2 no longer decodes,
+    // so it only serves the travel check.
+    let previous: Option<(Vec<u8>, Fix, i64)> = connection
+        .query_row(
+            "SELECT bytes, latitude_e7, longitude_e7, accuracy_mm,
+                COALESCE(server_time_ms, trusted_time_ms) FROM records
+             WHERE device_id = ?1 AND sequence < ?2 ORDER BY sequence DESC LIMIT 1",
+            params![device.id, record.sequence as i64],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    Fix {
+                        latitude_e7: row.get::<_, i64>(1)? as i32,
+                        longitude_e7: row.get::<_, i64>(2)? as i32,
+                        accuracy_mm: row.get::<_, i64>(3)? as u32,
+                        fix_time_ms: row.get(4)?,
+                        provider: String::new(),
+                        is_mock: false,
+                    },
+                    row.get(4)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(DbError::from)?;
+    let previous_record = previous.as_ref().and_then(|(bytes, _, _)| {
+        SignedRecord::from_bytes(bytes)
+            .ok()
+            .map(|signed| signed.record().clone())
+    });
+
+    // Time: recomputed from the anchor the record names; every later step uses this time.
+    let server_time = trusted_time::recompute_time(
+        connection,
+        &device.id,
+        record,
+        previous_record.as_ref(),
+        received_at_ms,
+    )?;
+    flags.extend(server_time.flags);
+    let trusted_ms = server_time.time_ms;
     if !record.face.matched {
         flags.push("ingest.face_not_matched".into());
+    }
+
+    // The face must have been matched against the template the server accepted with the
+    // enrollment code; another one means the face on the phone was replaced without it.
+    let registered_template: String = connection
+        .query_row(
+            "SELECT template_id FROM devices WHERE id = ?1",
+            params![device.id],
+            |row| row.get(0),
+        )
+        .map_err(DbError::from)?;
+    if record.template_id != registered_template {
+        flags.push(FLAG_TEMPLATE_NOT_REGISTERED.into());
     }
 
     // Location trust flags, with the device's previous stored record for impossible travel.
@@ -430,27 +571,7 @@ fn derive(
         provider: record.location.provider.clone(),
         is_mock: record.location.mock,
     };
-    let previous: Option<(Fix, i64)> = connection
-        .query_row(
-            "SELECT latitude_e7, longitude_e7, accuracy_mm, trusted_time_ms FROM records
-             WHERE device_id = ?1 AND sequence < ?2 ORDER BY sequence DESC LIMIT 1",
-            params![device.id, record.sequence as i64],
-            |row| {
-                Ok((
-                    Fix {
-                        latitude_e7: row.get::<_, i64>(0)? as i32,
-                        longitude_e7: row.get::<_, i64>(1)? as i32,
-                        accuracy_mm: row.get::<_, i64>(2)? as u32,
-                        fix_time_ms: row.get(3)?,
-                        provider: String::new(),
-                        is_mock: false,
-                    },
-                    row.get(3)?,
-                ))
-            },
-        )
-        .optional()
-        .map_err(DbError::from)?;
+    let previous = previous.map(|(_, fix, time_ms)| (fix, time_ms));
     let previous_ref = previous.as_ref().map(|(fix, time_ms)| (fix, *time_ms));
     match assess_fix(&fix, previous_ref, trusted_ms, &LocationPolicy::default()) {
         Ok(location_flags) => flags.extend(
@@ -469,6 +590,7 @@ fn derive(
     };
     let accuracy_m = f64::from(record.location.accuracy_mm) / 1000.0;
     let mut columns = Columns {
+        server_time_ms: trusted_ms,
         office_id: None,
         local_date: local_date(trusted_ms, i32::from(record.zone_offset_minutes)),
         server_verdict: "not_evaluated".into(),
@@ -544,7 +666,6 @@ fn store(
     connection: &Connection,
     device: &Device,
     signed: &SignedRecord,
-    bytes: &[u8],
     columns: &Columns,
     flags: &[String],
     received_at_ms: i64,
@@ -555,15 +676,15 @@ fn store(
             "INSERT INTO records (id, device_id, nip, sequence, bytes, kind, local_date,
                 trusted_time_ms, office_id, latitude_e7, longitude_e7, accuracy_mm, device_verdict,
                 server_verdict, distance_m, face_score_milli, face_matched, time_source, flags,
-                received_at_ms)
+                received_at_ms, server_time_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20)",
+                ?18, ?19, ?20, ?21)",
             params![
                 record.record_id.to_string(),
                 device.id,
                 record.nip,
                 record.sequence as i64,
-                bytes,
+                signed.as_bytes(),
                 record.kind.name(),
                 columns.local_date,
                 record.trusted_time_ms,
@@ -579,6 +700,7 @@ fn store(
                 record.time_source.name(),
                 flags.join(","),
                 received_at_ms,
+                columns.server_time_ms,
             ],
         )
         .map_err(DbError::from)?;

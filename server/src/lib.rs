@@ -31,6 +31,7 @@ pub mod openapi;
 pub mod pages;
 pub mod rate_limit;
 pub mod telemetry;
+pub mod trusted_time;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -157,7 +157,7 @@ pub fn document() -> Value {
                 "NewEnrollmentCode": {"type": "object", "required": ["nip"], "properties": {"nip": {"type": "string"}, "valid_minutes": {"type": "integer", "minimum": 1, "maximum": 10080}}},
                 "EnrollmentCode": {"type": "object", "properties": {"code": {"type": "string"}, "nip": {"type": "string"}, "expires_at_ms": {"type": "integer"}}},
                 "Device": {"type": "object", "properties": {"id": {"type": "string"}, "nip": {"type": "string"}, "template_id": {"type": "string"}, "registered_at_ms": {"type": "integer"}, "revoked_at_ms": {"type": ["integer", "null"]}, "last_sequence": {"type": ["integer", "null"]}}},
-                "Checkin": {"type": "object", "properties": {"id": {"type": "string"}, "device_id": {"type": "string"}, "nip": {"type": "string"}, "kind": {"type": "string"}, "local_date": {"type": "string"}, "trusted_time_ms": {"type": "integer"}, "office_id": {"type": "integer"}, "latitude_e7": {"type": "integer"}, "longitude_e7": {"type": "integer"}, "accuracy_mm": {"type": "integer"}, "server_verdict": {"type": "string"}, "flags": {"type": "string"}, "status": {"type": "string"}}}
+                "Checkin": {"type": "object", "properties": {"id": {"type": "string"}, "device_id": {"type": "string"}, "nip": {"type": "string"}, "kind": {"type": "string"}, "local_date": {"type": "string"}, "trusted_time_ms": {"type": "integer"}, "claimed_time_ms": {"type": "integer"}, "office_id": {"type": "integer"}, "latitude_e7": {"type": "integer"}, "longitude_e7": {"type": "integer"}, "accuracy_mm": {"type": "integer"}, "server_verdict": {"type": "string"}, "flags": {"type": "string"}, "status": {"type": "string"}}}
             }
         }
     })

@@ -300,7 +300,10 @@ const KNOWN_FLAGS: &[&str] = &[
     "time.no_anchor",
     "ingest.future_time",
     "ingest.unknown_anchor",
+    "ingest.time_mismatch",
+    "ingest.anchor_mismatch",
     "ingest.face_not_matched",
+    "ingest.template_not_registered",
     "ingest.invalid_location",
     "ingest.no_assignment",
     "ingest.verdict_mismatch",
@@ -592,6 +595,14 @@ async fn get_checkin(
     ];
     for (label, value) in rows {
         body.push_str(&format!("<tr><th>{label}</th><td>{value}</td></tr>"));
+    }
+    // The device's own claim, shown only when it differs from the time the server recomputed.
+    if checkin.claimed_time_ms != checkin.trusted_time_ms {
+        body.push_str(&format!(
+            "<tr id=\"device-time\"><th>{}</th><td>{}</td></tr>",
+            t("admin.column_device_time"),
+            escape(&format_time(checkin.claimed_time_ms, zone))
+        ));
     }
     body.push_str("</table>");
 

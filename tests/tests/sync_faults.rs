@@ -199,6 +199,7 @@ fn record(nip: String, time_ms: i64) -> AttendanceRecord {
         trusted_time_ms: time_ms,
         trusted_uncertainty_ms: 0,
         time_source: TimeSource::WallClock,
+        anchor: None,
         zone_offset_minutes: 420,
         location: RecordLocation {
             latitude_e7: (LAT * 1e7).round() as i32,

@@ -14,7 +14,7 @@ use crate::location::{self, Fix, TrustFlag};
 use crate::messages::{self, Locale};
 use crate::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation,
 };
 use crate::time::{
     self, FLAG_CLOCK_SKEW, FLAG_ELAPSED_BACKWARDS, ShiftEdge, TimePolicy, TimeSource, TrustedTime,
@@ -296,6 +296,7 @@ impl Device {
             trusted_time_ms: trusted.time_ms,
             trusted_uncertainty_ms: trusted.uncertainty_ms,
             time_source: trusted.source,
+            anchor: trusted.anchor.as_ref().map(RecordAnchor::from_time_anchor),
             zone_offset_minutes,
             location: RecordLocation {
                 latitude_e7: fix.latitude_e7,

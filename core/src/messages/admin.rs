@@ -404,9 +404,29 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "unknown server time anchor",
     },
     Message {
+        id: "admin.flag_ingest_time_mismatch",
+        id_text: "waktu tidak sesuai acuan",
+        en_text: "time disagrees with its anchor",
+    },
+    Message {
+        id: "admin.flag_ingest_anchor_mismatch",
+        id_text: "acuan waktu berubah",
+        en_text: "time anchor readings changed",
+    },
+    Message {
+        id: "admin.column_device_time",
+        id_text: "Waktu menurut ponsel",
+        en_text: "Time claimed by the phone",
+    },
+    Message {
         id: "admin.flag_ingest_face_not_matched",
         id_text: "wajah tidak cocok",
         en_text: "face not matched",
+    },
+    Message {
+        id: "admin.flag_ingest_template_not_registered",
+        id_text: "wajah tidak terdaftar",
+        en_text: "face not registered",
     },
     Message {
         id: "admin.flag_ingest_invalid_location",

@@ -34,6 +34,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The face in the record did not match the enrolled template.",
     },
     Message {
+        id: "ingest.template_not_registered",
+        id_text: "Wajah dicocokkan dengan template yang tidak didaftarkan ke server. Wajah di ponsel mungkin telah diganti tanpa kode pendaftaran baru.",
+        en_text: "The face was matched against a template that was not registered with the server. The face on the phone may have been replaced without a new enrollment code.",
+    },
+    Message {
         id: "ingest.invalid_location",
         id_text: "Lokasi pada presensi tidak dapat dinilai: {detail}",
         en_text: "The location in the record cannot be judged: {detail}",
@@ -55,7 +60,17 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "ingest.unknown_anchor",
-        id_text: "Presensi mengaku memakai waktu server, tetapi server belum pernah memberi waktu ke perangkat ini sebelum saat itu.",
-        en_text: "The record claims server-anchored time, but the server had given this device no time anchor before that moment.",
+        id_text: "Presensi menyebut acuan waktu server yang tidak pernah diberikan server ke perangkat ini; waktunya dihitung dari jam ponsel.",
+        en_text: "The record names a server time anchor the server never gave this device; its time is taken from the phone clock.",
+    },
+    Message {
+        id: "ingest.anchor_mismatch",
+        id_text: "Presensi menyebut acuan waktu yang sama dengan presensi sebelumnya, tetapi dengan pembacaan jam ponsel yang berbeda.",
+        en_text: "The record names the same time anchor as the previous record, but with different phone clock readings for it.",
+    },
+    Message {
+        id: "ingest.time_mismatch",
+        id_text: "Waktu presensi yang dikirim ponsel berbeda dengan waktu yang dihitung ulang server dari acuan waktunya.",
+        en_text: "The record's trusted time differs from the time the server recomputed from its anchor.",
     },
 ];

@@ -9,6 +9,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The attendance record's signature does not match the device key; the record may have been altered.",
     },
     Message {
+        id: "record.unsupported_version",
+        id_text: "Catatan presensi memakai format versi {found}, sedangkan server menerima versi {supported}. Perbarui aplikasi presensi.",
+        en_text: "The attendance record uses format version {found}, but the server accepts version {supported}. Update the attendance app.",
+    },
+    Message {
         id: "record.malformed",
         id_text: "Catatan presensi rusak atau tidak lengkap (kolom {field}).",
         en_text: "The attendance record is damaged or incomplete (field {field}).",

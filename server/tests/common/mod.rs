@@ -1,7 +1,9 @@
 //! Test support: a real siperlu server on 127.0.0.1 with a real SQLite file in a temp dir, a
 //! small HTTP/1.1 client, an admin session, and simulated phones that sign requests and
-//! records with real Ed25519 keys. Only the phone's camera and GPS are simulated: each record
-//! carries a fix and face verdict the test chooses.
+//! records with real Ed25519 keys. The phone's camera, GPS and clocks are simulated: each record
+//! carries a fix and face verdict the test chooses, and the phone's elapsed-since-boot clock is
+//! the server's clock minus a simulated boot moment. Trusted time comes from the same core
+//! function a real phone runs, on anchors fetched from the server.
 
 #![allow(dead_code)]
 
@@ -10,10 +12,10 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde_json::{Value, json};
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
-    RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation, SignedRecord,
+    RECORD_FORMAT_VERSION, RecordAnchor, RecordFace, RecordGeofence, RecordLocation, SignedRecord,
 };
 use siperlu_core::request_auth::{RequestParts, sign_request};
-use siperlu_core::time::TimeSource;
+use siperlu_core::time::{ClockReading, TimeAnchor, TimePolicy, estimate_trusted_time};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -375,6 +377,16 @@ pub struct Phone {
     pub nip: String,
     pub sequence: u64,
     pub previous_hash: [u8; 32],
+    /// Id of the simulated boot.
+    pub boot_id: String,
+    /// Server-clock time of the simulated boot; the elapsed clock counts from it.
+    pub boot_at_ms: i64,
+    /// How far the phone's wall clock is set from the real time, in ms (negative: set back).
+    pub wall_clock_offset_ms: i64,
+    /// The latest anchor the phone fetched.
+    pub anchor: Option<TimeAnchor>,
+    /// The clock reading of the phone's previous record.
+    pub previous_reading: Option<ClockReading>,
 }
 
 pub fn new_key() -> Ed25519KeyPair {
@@ -396,18 +408,22 @@ pub async fn register_phone(address: SocketAddr, nip: &str, code: &str) -> Phone
         reply.json()["device_id"].as_str(),
         Some(device_id.to_string().as_str())
     );
-    let phone = Phone {
+    let mut phone = Phone {
         address,
         key,
         device_id,
         nip: nip.to_string(),
         sequence: 0,
         previous_hash: GENESIS_HASH,
+        boot_id: "boot-1".into(),
+        boot_at_ms: now_ms() - 1_000_000,
+        wall_clock_offset_ms: 0,
+        anchor: None,
+        previous_reading: None,
     };
 
     // A real phone fetches a time anchor before its first check-in; records claim it.
-    let anchor = phone.signed("GET", "/api/v1/time", b"").await;
-    assert_eq!(anchor.status, 200, "time anchor: {}", anchor.text());
+    phone.fetch_anchor().await;
     phone
 }
 
@@ -465,6 +481,42 @@ impl Phone {
         send(self.address, method, path, &headers, body).await
     }
 
+    /// Returns the simulated clocks now.
+    pub fn read_clock(&self) -> ClockReading {
+        let now = now_ms();
+        ClockReading {
+            wall_clock_ms: now + self.wall_clock_offset_ms,
+            elapsed_ms: now - self.boot_at_ms,
+            boot_id: self.boot_id.clone(),
+        }
+    }
+
+    /// Fetches a time anchor from the server and keeps it, as the sync of a phone does.
+    pub async fn fetch_anchor(&mut self) -> TimeAnchor {
+        let sent_elapsed_ms = self.read_clock().elapsed_ms;
+        let reply = self.signed("GET", "/api/v1/time", b"").await;
+        assert_eq!(reply.status, 200, "time anchor: {}", reply.text());
+        let document: Value =
+            serde_json::from_str(reply.json()["document"].as_str().expect("document"))
+                .expect("anchor document is JSON");
+        let received = self.read_clock();
+        let anchor = TimeAnchor {
+            server_time_ms: document["server_time_ms"].as_i64().expect("server time"),
+            elapsed_ms: received.elapsed_ms,
+            boot_id: received.boot_id,
+            round_trip_uncertainty_ms: ((received.elapsed_ms - sent_elapsed_ms) / 2 + 1) as u32,
+        };
+        self.anchor = Some(anchor.clone());
+        anchor
+    }
+
+    /// Simulates a reboot: a new boot id and an elapsed clock starting again at 0. The anchor
+    /// of the old boot stays stored, as on a phone, and trusted time ignores it.
+    pub fn reboot(&mut self) {
+        self.boot_id = format!("boot-{}", random_uuid());
+        self.boot_at_ms = now_ms();
+    }
+
     /// Makes the next record of this phone's chain at the office, inside the fence.
     pub fn next_record(&mut self) -> SignedRecord {
         self.next_record_at(OFFICE_LAT, OFFICE_LON, GeofenceCode::Inside)
@@ -473,18 +525,27 @@ impl Phone {
     pub fn next_record_at(&mut self, lat: f64, lon: f64, claimed: GeofenceCode) -> SignedRecord {
         self.sequence += 1;
         let now = now_ms();
+        let reading = self.read_clock();
+        let trusted = estimate_trusted_time(
+            &reading,
+            self.anchor.as_ref(),
+            self.previous_reading.as_ref(),
+            &TimePolicy::default(),
+        );
+        self.previous_reading = Some(reading.clone());
         let record = AttendanceRecord {
             format_version: RECORD_FORMAT_VERSION,
             record_id: uuid::Uuid::now_v7(),
             device_id: self.device_id,
             nip: self.nip.clone(),
             kind: AttendanceKind::CheckIn,
-            wall_clock_ms: now,
-            elapsed_ms: 1_000_000 + self.sequence as i64,
-            boot_id: "boot-1".into(),
-            trusted_time_ms: now,
-            trusted_uncertainty_ms: 500,
-            time_source: TimeSource::ServerAnchor,
+            wall_clock_ms: reading.wall_clock_ms,
+            elapsed_ms: reading.elapsed_ms,
+            boot_id: reading.boot_id.clone(),
+            trusted_time_ms: trusted.time_ms,
+            trusted_uncertainty_ms: trusted.uncertainty_ms,
+            time_source: trusted.source,
+            anchor: trusted.anchor.as_ref().map(RecordAnchor::from_time_anchor),
             zone_offset_minutes: 420,
             location: RecordLocation {
                 latitude_e7: (lat * 1e7).round() as i32,
@@ -505,7 +566,7 @@ impl Phone {
                 liveness_milli: 980,
                 active_liveness: ActiveLiveness::Passed,
             },
-            reasons: Vec::new(),
+            reasons: trusted.flags.iter().map(|flag| flag.to_string()).collect(),
             template_id: "template-1".into(),
             model_ids: vec!["fr_feature".into()],
             sequence: self.sequence,
