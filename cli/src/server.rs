@@ -26,6 +26,11 @@ pub struct ServerArgs {
     /// Burst of requests allowed per client IP address.
     #[arg(long, default_value_t = 200)]
     ip_burst: u32,
+    /// URL that admins open in their browser, such as https://presensi.example.go.id. With
+    /// https the session cookies are marked Secure and named with the __Host- prefix, so set it
+    /// whenever a TLS proxy serves the admin pages. Leave it out for plain http.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
 }
 
 pub fn run(args: ServerArgs) -> anyhow::Result<()> {
@@ -34,6 +39,7 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
     config.max_body_bytes = args.max_body_bytes;
     config.ip_rate_per_s = args.ip_rate_per_s;
     config.ip_burst = args.ip_burst;
+    config.public_url = args.public_url;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

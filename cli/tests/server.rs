@@ -1,4 +1,5 @@
-//! `siperlu server` as an operator runs it: first start, restart, and a bad password file.
+//! `siperlu server` as an operator runs it: first start, restart, a bad password file, and
+//! the public URL option.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -94,4 +95,45 @@ fn short_password_file_rejected() {
         1,
         "the cause is said once: {error}"
     );
+}
+
+#[test]
+fn invalid_public_url_rejected() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args(["server", "--listen", "127.0.0.1:0", "--db"])
+        .arg(folder.path().join("siperlu.db"))
+        .args(["--public-url", "presensi.example.go.id"])
+        .output()
+        .expect("run siperlu server");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("invalid public URL \"presensi.example.go.id\""),
+        "{error}"
+    );
+    assert!(error.contains("it has no scheme"), "{error}");
+}
+
+#[test]
+fn https_public_url_secures_login_cookie() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let db = folder.path().join("siperlu.db");
+    let (mut server, _, address) = start(&db, &["--public-url", "https://presensi.example.go.id"]);
+
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    stream
+        .write_all(b"GET /admin/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    server.kill().expect("stop server");
+    server.wait().expect("wait");
+
+    let cookie = response
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie in {response}"));
+    assert!(cookie.contains("__Host-siperlu_login_csrf="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
 }

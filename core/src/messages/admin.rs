@@ -274,11 +274,6 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Not found.",
     },
     Message {
-        id: "admin.invalid_input",
-        id_text: "Isian tidak valid: {detail}",
-        en_text: "Invalid input: {detail}",
-    },
-    Message {
         id: "admin.asn_title",
         id_text: "ASN dan Kode Pendaftaran",
         en_text: "ASN and enrollment codes",
