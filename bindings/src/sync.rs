@@ -99,7 +99,8 @@ pub struct SyncReport {
     pub batches_sent: u32,
     /// Work plan revisions the server stored.
     pub plans_pushed: u32,
-    /// Plan revisions the server refused, as `day #revision: reason id`; they stay unsynced.
+    /// Plan revisions the server refused in this run, as `day #revision: reason id`. Those it
+    /// rejected for good are not sent again.
     pub plans_refused: Vec<String>,
     /// Failed attempts that were retried.
     pub retries: u32,

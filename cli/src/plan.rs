@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use siperlu_core::device::DeviceConfig;
 use siperlu_core::messages::{self, Locale};
 use siperlu_core::plan::{self, PlanItem, PlanStatus, SignedPlanRevision, TimeWindow};
-use siperlu_core::store::{Store, StoreError};
+use siperlu_core::store::{RefusedPlan, Store, StoreError};
 use siperlu_core::time::{self, TimePolicy};
 
 use crate::device::{clock_reading, open_device_store};
@@ -138,7 +138,7 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
         }
         Err(error) => return Err(error.into()),
     };
-    print_revision(&saved, args.json)
+    print_revision(&saved, None, args.json)
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
@@ -162,7 +162,12 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
     let Some(latest) = store.latest_plan(&args.nip, day)? else {
         bail!("no work plan saved for {day}; save one with `siperlu device plan set`");
     };
-    print_revision(&latest, args.json)
+    let number = latest.revision().revision;
+    // NOTE: only the 1 000 latest refusals are searched; a phone gets at most a few a day.
+    let refused = store.refused_plans(1_000)?.into_iter().find(|refused| {
+        refused.nip == args.nip && refused.day == day && refused.revision == number
+    });
+    print_revision(&latest, refused.as_ref(), args.json)
 }
 
 /// The configuration stored on the phone, if any.
@@ -231,7 +236,12 @@ fn minutes_after_midnight(text: &str) -> anyhow::Result<u16> {
     Ok((chrono::Timelike::hour(&time) * 60 + chrono::Timelike::minute(&time)) as u16)
 }
 
-fn print_revision(signed: &SignedPlanRevision, json: bool) -> anyhow::Result<()> {
+/// Prints a revision. `refused` is the server's rejection of it, which sync keeps in the store.
+fn print_revision(
+    signed: &SignedPlanRevision,
+    refused: Option<&RefusedPlan>,
+    json: bool,
+) -> anyhow::Result<()> {
     let revision = signed.revision();
     let window_text = |window: &Option<TimeWindow>| {
         window.map(|window| {
@@ -265,12 +275,16 @@ fn print_revision(signed: &SignedPlanRevision, json: bool) -> anyhow::Result<()>
             "created_ms": revision.created_ms,
             "items": items,
             "signed_hex": hex::encode(signed.as_bytes()),
+            "refused_reason_id": refused.map(|refused| refused.reason_id.as_str()),
         });
         println!("{}", serde_json::to_string_pretty(&output)?);
         return Ok(());
     }
 
     println!("day\t{}\trevision\t{}", revision.day, revision.revision);
+    if let Some(refused) = refused {
+        println!("refused\t{}", refused.reason_id);
+    }
     for (index, item) in revision.items.iter().enumerate() {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}",

@@ -1,8 +1,9 @@
 //! `siperlu server`: runs the backend (device API, admin pages) on a SQLite database.
 
 use clap::Args;
+use siperlu_core::policy::DevicePolicy;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ServerArgs {
@@ -26,6 +27,17 @@ pub struct ServerArgs {
     /// Burst of requests allowed per client IP address.
     #[arg(long, default_value_t = 200)]
     ip_burst: u32,
+    /// URL that admins open in their browser, such as https://presensi.example.go.id. With
+    /// https the session cookies are marked Secure and named with the __Host- prefix, so set it
+    /// whenever a TLS proxy serves the admin pages. Leave it out for plain http.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// TOML file with the limits shipped to every phone and applied again at ingest: sections
+    /// [face_policy] (match_threshold, require_blink, ...), [location_policy],
+    /// [time_policy] and [shift], and plan_cutoff. Fields left out keep their defaults; an
+    /// unknown or out-of-range field stops the start. docs/SERVER.md lists every field.
+    #[arg(long, value_name = "FILE")]
+    device_policy: Option<PathBuf>,
 }
 
 pub fn run(args: ServerArgs) -> anyhow::Result<()> {
@@ -34,6 +46,10 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
     config.max_body_bytes = args.max_body_bytes;
     config.ip_rate_per_s = args.ip_rate_per_s;
     config.ip_burst = args.ip_burst;
+    config.public_url = args.public_url;
+    if let Some(path) = &args.device_policy {
+        config.device_policy = read_device_policy(path)?;
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -42,6 +58,22 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
         .block_on(siperlu_server::run(config))
         .map_err(|error| anyhow::anyhow!(describe_once(&error)))?;
     Ok(())
+}
+
+/// Reads and validates the device policy file, naming the file in every error.
+fn read_device_policy(path: &Path) -> anyhow::Result<DevicePolicy> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot read the device policy file {}: {error}",
+            path.display()
+        )
+    })?;
+    DevicePolicy::from_toml(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "the device policy file {} is invalid: {error}; fix it and start the server again",
+            path.display()
+        )
+    })
 }
 
 /// Joins an error and its sources with ": ", skipping a source whose text the message already

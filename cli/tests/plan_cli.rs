@@ -74,6 +74,39 @@ fn plan_set_and_show() {
     assert_eq!(shown["items"][0]["window"], "08:00-11:30");
     assert_eq!(shown["items"][0]["note"], "berkas belum lengkap");
     assert_eq!(shown["items"].as_array().map(Vec::len), Some(1));
+    assert!(shown["refused_reason_id"].is_null(), "{shown}");
+
+    // A sync run marks a revision the server rejected. Here the store API marks it directly.
+    let day = chrono::NaiveDate::parse_from_str(shown["day"].as_str().expect("day"), "%Y-%m-%d")
+        .expect("date");
+    let folder_path = std::path::Path::new(data_dir);
+    let vault = siperlu_core::vault::SoftwareVault::open_key_file(&folder_path.join("vault.key"))
+        .expect("vault");
+    let mut store = siperlu_core::store::Store::open(
+        &folder_path.join("siperlu.db"),
+        std::sync::Arc::new(vault),
+    )
+    .expect("store");
+    store
+        .mark_plan_refused(NIP, day, 2, "plan.past_cutoff", 1_000)
+        .expect("mark refused");
+    drop(store);
+
+    let refused = siperlu(&[
+        "device",
+        "plan",
+        "show",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--zone",
+        "WITA",
+        "--json",
+    ]);
+    assert!(refused.status.success(), "{}", text(&refused));
+    let shown: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON");
+    assert_eq!(shown["refused_reason_id"], "plan.past_cutoff");
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! `siperlu server` as an operator runs it: first start, restart, and a bad password file.
+//! `siperlu server` as an operator runs it: first start, restart, a bad password file, and
+//! the public URL option.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -94,4 +95,88 @@ fn short_password_file_rejected() {
         1,
         "the cause is said once: {error}"
     );
+}
+
+#[test]
+fn invalid_public_url_rejected() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args(["server", "--listen", "127.0.0.1:0", "--db"])
+        .arg(folder.path().join("siperlu.db"))
+        .args(["--public-url", "presensi.example.go.id"])
+        .output()
+        .expect("run siperlu server");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("invalid public URL \"presensi.example.go.id\""),
+        "{error}"
+    );
+    assert!(error.contains("it has no scheme"), "{error}");
+}
+
+#[test]
+fn https_public_url_secures_login_cookie() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let db = folder.path().join("siperlu.db");
+    let (mut server, _, address) = start(&db, &["--public-url", "https://presensi.example.go.id"]);
+
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    stream
+        .write_all(b"GET /admin/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    server.kill().expect("stop server");
+    server.wait().expect("wait");
+
+    let cookie = response
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie in {response}"));
+    assert!(cookie.contains("__Host-siperlu_login_csrf="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[test]
+fn misspelt_device_policy_rejected() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let policy = folder.path().join("policy.toml");
+    std::fs::write(&policy, "[face_policy]\nmatch_treshold = 0.6\n").expect("write policy");
+    let output = Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args(["server", "--listen", "127.0.0.1:0", "--db"])
+        .arg(folder.path().join("siperlu.db"))
+        .arg("--device-policy")
+        .arg(&policy)
+        .output()
+        .expect("run siperlu server");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("policy.toml"), "{error}");
+    assert!(
+        error.contains("unknown field face_policy.match_treshold"),
+        "{error}"
+    );
+    assert!(
+        !folder.path().join("siperlu.db").exists(),
+        "nothing is created before the policy is valid"
+    );
+}
+
+#[test]
+fn valid_device_policy_starts() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let policy = folder.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "plan_cutoff = \"09:30\"\n[face_policy]\nmatch_threshold = 0.6\nrequire_blink = true\n",
+    )
+    .expect("write policy");
+    let db = folder.path().join("siperlu.db");
+    let (mut server, _, address) =
+        start(&db, &["--device-policy", policy.to_str().expect("UTF-8")]);
+    let healthz = get_healthz(&address);
+    server.kill().expect("stop server");
+    server.wait().expect("wait");
+    assert!(healthz.starts_with("HTTP/1.1 200"), "{healthz}");
 }

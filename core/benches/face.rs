@@ -1,6 +1,8 @@
 //! Benchmark of face verification on a 1280x960 JPEG selfie, one intra-op thread, as on a
 //! phone: the time of each stage and of the whole `verify` (decode included), next to the raw
 //! inference time of the same models measured in the same run, and the peak resident memory.
+//! The raw inference runs on a fixed pseudo-random pattern and, as a second reference, on
+//! uniform noise, on which fr_feature and fr_liveness run about as slowly as on a real face.
 //!
 //! Run with `cargo bench -p siperlu-core --bench face`; results go to docs/BENCHMARKS.md.
 
@@ -81,6 +83,7 @@ fn main() {
     let mut stages: Vec<StageTimings> = Vec::new();
     let mut wall_ms: Vec<f32> = Vec::new();
     let mut raw: Vec<RawInferenceTimes> = Vec::new();
+    let mut raw_uniform: Vec<RawInferenceTimes> = Vec::new();
     for iteration in 0..WARM_UP + ITERATIONS {
         let started = Instant::now();
         let verdict = engine
@@ -93,10 +96,14 @@ fn main() {
             verdict.reasons
         );
         let raw_times = engine.measure_raw_inference().expect("raw inference");
+        let uniform_times = engine
+            .measure_raw_inference_uniform(iteration as u64 * 1_000_003)
+            .expect("raw inference on uniform noise");
         if iteration >= WARM_UP {
             stages.push(verdict.timings);
             wall_ms.push(elapsed);
             raw.push(raw_times);
+            raw_uniform.push(uniform_times);
         }
     }
 
@@ -114,44 +121,55 @@ fn main() {
         |pick: fn(&StageTimings) -> f32| median(&mut stages.iter().map(pick).collect::<Vec<_>>());
     let raw_stat =
         |pick: fn(&RawInferenceTimes) -> f32| median(&mut raw.iter().map(pick).collect::<Vec<_>>());
+    let uniform_stat = |pick: fn(&RawInferenceTimes) -> f32| {
+        median(&mut raw_uniform.iter().map(pick).collect::<Vec<_>>())
+    };
+    let verify_models =
+        |t: &RawInferenceTimes| t.detect_ms + t.landmark_ms + t.feature_ms + t.liveness_ms;
     let raw_detect = raw_stat(|t| t.detect_ms);
     let raw_landmark = raw_stat(|t| t.landmark_ms);
     let raw_feature = raw_stat(|t| t.feature_ms);
     let raw_liveness = raw_stat(|t| t.liveness_ms);
     let raw_eye = raw_stat(|t| t.eye_ms);
-    let raw_sum = median(
-        &mut raw
-            .iter()
-            .map(|t| t.detect_ms + t.landmark_ms + t.feature_ms + t.liveness_ms)
-            .collect::<Vec<_>>(),
-    );
+    let raw_sum = median(&mut raw.iter().map(verify_models).collect::<Vec<_>>());
+    let uniform_sum = median(&mut raw_uniform.iter().map(verify_models).collect::<Vec<_>>());
     let verify_ms = median(&mut wall_ms);
 
     println!("face verify, 1280x960 JPEG selfie, 1 intra-op thread, median of {ITERATIONS} runs");
-    println!("stage        pipeline ms   raw inference ms");
+    println!("stage        pipeline ms   raw inference ms   raw on uniform noise ms");
     println!("decode       {:10.2}", stage(|t| t.decode_ms));
     println!(
-        "detect       {:10.2}   {raw_detect:10.2}",
-        stage(|t| t.detect_ms)
+        "detect       {:10.2}   {raw_detect:10.2}         {:10.2}",
+        stage(|t| t.detect_ms),
+        uniform_stat(|t| t.detect_ms)
     );
     println!(
-        "landmark     {:10.2}   {raw_landmark:10.2}",
-        stage(|t| t.landmark_ms)
+        "landmark     {:10.2}   {raw_landmark:10.2}         {:10.2}",
+        stage(|t| t.landmark_ms),
+        uniform_stat(|t| t.landmark_ms)
     );
     println!("align        {:10.2}", stage(|t| t.align_ms));
     println!("quality      {:10.2}", stage(|t| t.quality_ms));
     println!(
-        "embed        {:10.2}   {raw_feature:10.2}",
-        stage(|t| t.embed_ms)
+        "embed        {:10.2}   {raw_feature:10.2}         {:10.2}",
+        stage(|t| t.embed_ms),
+        uniform_stat(|t| t.feature_ms)
     );
     println!(
-        "liveness     {:10.2}   {raw_liveness:10.2}",
-        stage(|t| t.liveness_ms)
+        "liveness     {:10.2}   {raw_liveness:10.2}         {:10.2}",
+        stage(|t| t.liveness_ms),
+        uniform_stat(|t| t.liveness_ms)
     );
     println!("match        {:10.3}", stage(|t| t.match_ms));
     println!("eye (burst)                {raw_eye:10.3}");
-    println!("verify total {verify_ms:10.2}   {raw_sum:10.2} (detect+landmark+feature+liveness)");
+    println!(
+        "verify total {verify_ms:10.2}   {raw_sum:10.2}         {uniform_sum:10.2} (sums: detect+landmark+feature+liveness)"
+    );
     println!("ratio verify / raw sum: {:.2}", verify_ms / raw_sum);
+    println!(
+        "ratio verify / raw sum on uniform noise: {:.2}",
+        verify_ms / uniform_sum
+    );
     println!(
         "verify without decode: {:.2} ms, ratio {:.2}",
         verify_ms - stage(|t| t.decode_ms),

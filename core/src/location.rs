@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::geofence::{GeofenceError, LatLon, geodesic_distance_m};
-use crate::messages::{self, Locale};
+use crate::messages::{self, Locale, units};
 
 /// Errors of the location module.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -208,8 +208,8 @@ impl TrustFlag {
 
     /// Returns the flag as a sentence for the ASN or an admin, in `locale`.
     pub fn message(&self, locale: Locale) -> String {
-        let seconds = |ms: i64| format!("{:.0}", ms as f64 / 1000.0);
-        let metres = |mm: u32| format!("{:.1}", f64::from(mm) / 1000.0);
+        let seconds = |ms: i64| units::format_decimal(ms as f64 / 1000.0, 0, locale);
+        let metres = |mm: u32| units::format_decimal(f64::from(mm) / 1000.0, 1, locale);
         let values: Vec<(&str, String)> = match self {
             TrustFlag::MockProvider { .. } => vec![],
             TrustFlag::StaleFix { age_ms, max_age_ms } => {
@@ -239,10 +239,16 @@ impl TrustFlag {
                 speed_m_per_s,
                 max_speed_m_per_s,
             } => vec![
-                ("distance_m", format!("{distance_m:.0}")),
-                ("elapsed_s", seconds(*elapsed_ms)),
-                ("speed_m_per_s", format!("{speed_m_per_s:.0}")),
-                ("max_speed_m_per_s", format!("{max_speed_m_per_s:.0}")),
+                ("distance", units::format_distance_m(*distance_m, locale)),
+                ("elapsed", units::format_duration_ms(*elapsed_ms, locale)),
+                (
+                    "speed_m_per_s",
+                    units::format_decimal(*speed_m_per_s, 1, locale),
+                ),
+                (
+                    "max_speed_m_per_s",
+                    units::format_decimal(*max_speed_m_per_s, 1, locale),
+                ),
             ],
         };
         let pairs: Vec<(&str, &str)> = values
@@ -655,5 +661,49 @@ mod test {
             "{}",
             stale.message(Locale::Id)
         );
+    }
+
+    #[test]
+    fn travel_message_per_locale() {
+        let flag = TrustFlag::ImpossibleTravel {
+            distance_m: 1_534.0,
+            elapsed_ms: 15_500,
+            speed_m_per_s: 98.96,
+            max_speed_m_per_s: 70.0,
+        };
+        let indonesian = flag.message(Locale::Id);
+        assert!(indonesian.contains("Perpindahan 1,5 km"), "{indonesian}");
+        assert!(indonesian.contains("dalam 15,5 detik"), "{indonesian}");
+        assert!(indonesian.contains("kecepatan 99 m/s"), "{indonesian}");
+        assert!(indonesian.contains("batas 70 m/s"), "{indonesian}");
+        let english = flag.message(Locale::En);
+        assert!(english.contains("Moving 1.5 km"), "{english}");
+        assert!(english.contains("in 15.5 s"), "{english}");
+        assert!(english.contains("implies 99 m/s"), "{english}");
+
+        let long_trip = TrustFlag::ImpossibleTravel {
+            distance_m: 250_000.0,
+            elapsed_ms: 150_000,
+            speed_m_per_s: 1_666.67,
+            max_speed_m_per_s: 70.0,
+        };
+        let indonesian = long_trip.message(Locale::Id);
+        assert!(indonesian.contains("250 km"), "{indonesian}");
+        assert!(indonesian.contains("2,5 menit"), "{indonesian}");
+        assert!(indonesian.contains("1666,7 m/s"), "{indonesian}");
+        assert!(long_trip.message(Locale::En).contains("2.5 min"));
+    }
+
+    #[test]
+    fn accuracy_message_decimal_comma() {
+        let flag = TrustFlag::PoorAccuracy {
+            accuracy_mm: 62_500,
+            max_accuracy_mm: 50_000,
+        };
+        let indonesian = flag.message(Locale::Id);
+        assert!(indonesian.contains("62,5 m"), "{indonesian}");
+        assert!(indonesian.contains("batas 50 m"), "{indonesian}");
+        let english = flag.message(Locale::En);
+        assert!(english.contains("62.5 m"), "{english}");
     }
 }

@@ -5,9 +5,9 @@
 //! The admin JSON API uses the same session cookie as the admin pages. Every request that
 //! changes data must also carry the session's CSRF token in the `x-csrf-token` header.
 
-use crate::auth::{self, AdminSession, SESSION_COOKIE};
+use crate::auth::{self, AdminSession};
 use crate::db::DbError;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorText, text as error_text};
 use crate::extract::JsonBody;
 use crate::fences::{Fence, GeoOffice, parse_zone, validate_office};
 use crate::{AppState, now_ms};
@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use ring::digest;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use siperlu_core::messages::Locale;
 use siperlu_core::nip::{mask_nip, nip_log_id, parse_nip};
 
 /// Header carrying the CSRF token on mutating admin JSON requests.
@@ -36,8 +37,12 @@ const CODE_LENGTH: usize = 10;
 pub enum AdminError {
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error("{field}: {detail}")]
-    Invalid { field: &'static str, detail: String },
+    /// A field value that breaks a rule, with the rule in `detail` in both locales.
+    #[error("{field}: {}", detail.english)]
+    Invalid {
+        field: &'static str,
+        detail: ErrorText,
+    },
     /// A value without the expected form; `expected_id` is the catalog id of that form.
     #[error("field {field} has the invalid value {value:?}")]
     InvalidValue {
@@ -47,12 +52,15 @@ pub enum AdminError {
     },
     #[error(transparent)]
     Nip(#[from] siperlu_core::nip::NipError),
-    #[error("{what} not found")]
-    NotFound { what: String },
-    #[error("{0}")]
-    Conflict(String),
+    /// `what` names the object in both locales, such as "office 3" or "kantor 3".
+    #[error("{} not found", what.english)]
+    NotFound { what: ErrorText },
+    #[error("{}", .0.english)]
+    Conflict(ErrorText),
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    #[error("cannot serialize stored data: {0}")]
+    Serialize(#[from] serde_json::Error),
 }
 
 impl From<rusqlite::Error> for AdminError {
@@ -64,25 +72,34 @@ impl From<rusqlite::Error> for AdminError {
 impl From<AdminError> for ApiError {
     fn from(error: AdminError) -> Self {
         match error {
-            AdminError::Invalid { field, detail } => ApiError::invalid_field(field, &detail),
+            AdminError::Invalid { field, detail } => ApiError::invalid_field_text(field, &detail),
             AdminError::InvalidValue {
                 field,
                 value,
                 expected_id,
             } => ApiError::invalid_value(field, &value, expected_id),
             AdminError::Nip(error) => ApiError::from(error),
-            AdminError::NotFound { what } => ApiError::not_found(&what),
-            AdminError::Conflict(detail) => ApiError::conflict(&detail),
+            AdminError::NotFound { what } => ApiError::not_found_text(&what),
+            AdminError::Conflict(detail) => ApiError::conflict_text(&detail),
             AdminError::Db(error) => ApiError::from(error),
             AdminError::Key(error) => ApiError::internal("random", &error),
+            AdminError::Serialize(error) => ApiError::internal("serialize", &error),
         }
     }
 }
 
-fn invalid(field: &'static str, detail: impl Into<String>) -> AdminError {
+/// Builds an invalid-field error whose detail is catalog message `reason_id` with `values`.
+fn invalid(field: &'static str, reason_id: &'static str, values: &[(&str, &str)]) -> AdminError {
     AdminError::Invalid {
         field,
-        detail: detail.into(),
+        detail: error_text(reason_id, values),
+    }
+}
+
+/// Builds a not-found error for the object that catalog message `object_id` names.
+fn not_found(object_id: &'static str, values: &[(&str, &str)]) -> AdminError {
+    AdminError::NotFound {
+        what: error_text(object_id, values),
     }
 }
 
@@ -94,10 +111,14 @@ fn check_name(field: &'static str, value: &str) -> Result<String, AdminError> {
     let trimmed = value.trim();
     let length = trimmed.chars().count();
     if length == 0 || length > 200 {
-        return Err(invalid(field, format!("{length} characters; use 1 to 200")));
+        return Err(invalid(
+            field,
+            "admin_form.name_length",
+            &[("length", &length.to_string())],
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(invalid(field, "contains a control character"));
+        return Err(invalid(field, "admin_form.control_character", &[]));
     }
     Ok(trimmed.to_string())
 }
@@ -138,7 +159,10 @@ pub fn insert_opd(connection: &Connection, new: &NewOpd) -> Result<Opd, AdminErr
         .execute("INSERT INTO opd (name) VALUES (?1)", params![name])
         .map_err(|error| {
             if is_unique_violation(&error) {
-                AdminError::Conflict(format!("an OPD named {name:?} already exists"))
+                AdminError::Conflict(error_text(
+                    "admin_form.opd_exists",
+                    &[("name", &format!("{name:?}"))],
+                ))
             } else {
                 error.into()
             }
@@ -202,33 +226,37 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
     {
         return Err(invalid(
             "code",
-            format!("{code:?} must be 1 to 32 characters from A-Z, a-z, 0-9, '-' and '_'"),
+            "admin_form.office_code",
+            &[("value", &format!("{code:?}"))],
         ));
     }
     let name = check_name("name", &new.name)?;
     if new.kind != "office" && new.kind != "dinas_luar" {
         return Err(invalid(
             "kind",
-            format!("{:?} must be \"office\" or \"dinas_luar\"", new.kind),
+            "admin_form.office_kind",
+            &[("value", &format!("{:?}", new.kind))],
         ));
     }
     let Some(zone) = parse_zone(&new.time_zone) else {
         return Err(invalid(
             "time_zone",
-            format!(
-                "{:?} must be Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
-                new.time_zone
-            ),
+            "admin_form.time_zone",
+            &[("value", &format!("{:?}", new.time_zone))],
         ));
     };
-    validate_office(&code, &name, zone, &new.fences)
-        .map_err(|error| invalid("fences", error.to_string()))?;
+    validate_office(&code, &name, zone, &new.fences).map_err(|error| AdminError::Invalid {
+        field: "fences",
+        detail: ErrorText {
+            english: error.to_string(),
+            indonesian: error.admin_message(Locale::Id),
+        },
+    })?;
     if let Some(opd_id) = new.opd_id {
         find_opd(connection, opd_id)?;
     }
 
-    let fences_json =
-        serde_json::to_string(&new.fences).map_err(|error| invalid("fences", error.to_string()))?;
+    let fences_json = serde_json::to_string(&new.fences)?;
     connection
         .execute(
             "INSERT INTO offices (code, name, kind, opd_id, time_zone, fences_json, updated_at_ms)
@@ -245,7 +273,10 @@ pub fn insert_office(connection: &Connection, new: &NewOffice) -> Result<Office,
         )
         .map_err(|error| {
             if is_unique_violation(&error) {
-                AdminError::Conflict(format!("an office with code {code:?} already exists"))
+                AdminError::Conflict(error_text(
+                    "admin_form.office_exists",
+                    &[("code", &format!("{code:?}"))],
+                ))
             } else {
                 error.into()
             }
@@ -291,9 +322,10 @@ fn office_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Office, String)
 
 fn with_fences((mut office, fences_json): (Office, String)) -> Result<Office, AdminError> {
     office.fences = serde_json::from_str(&fences_json).map_err(|error| {
-        AdminError::Conflict(format!(
-            "stored fences of office {} are unreadable: {error}",
-            office.id
+        tracing::error!(office_id = office.id, %error, "stored fences unreadable");
+        AdminError::Conflict(error_text(
+            "admin_form.stored_fences_unreadable",
+            &[("office_id", &office.id.to_string())],
         ))
     })?;
     Ok(office)
@@ -323,9 +355,10 @@ pub fn find_office(connection: &Connection, office_id: i64) -> Result<Office, Ad
         .optional()?;
     match row {
         Some(row) => with_fences(row),
-        None => Err(AdminError::NotFound {
-            what: format!("office {office_id}"),
-        }),
+        None => Err(not_found(
+            "admin_form.object_office",
+            &[("id", &office_id.to_string())],
+        )),
     }
 }
 
@@ -342,9 +375,7 @@ fn find_opd(connection: &Connection, opd_id: i64) -> Result<Opd, AdminError> {
             },
         )
         .optional()?
-        .ok_or_else(|| AdminError::NotFound {
-            what: format!("OPD {opd_id}"),
-        })
+        .ok_or_else(|| not_found("admin_form.object_opd", &[("id", &opd_id.to_string())]))
 }
 
 // ---- ASN ----
@@ -375,7 +406,10 @@ pub fn insert_asn(connection: &Connection, new: &NewAsn) -> Result<Asn, AdminErr
         )
         .map_err(|error| {
             if is_unique_violation(&error) {
-                AdminError::Conflict(format!("ASN with NIP {} already exists", nip.masked()))
+                AdminError::Conflict(error_text(
+                    "admin_form.asn_exists",
+                    &[("nip", &nip.masked())],
+                ))
             } else {
                 error.into()
             }
@@ -406,9 +440,9 @@ fn require_asn(connection: &Connection, nip: &str) -> Result<(), AdminError> {
             row.get(0)
         })
         .optional()?;
-    found.map(|_| ()).ok_or_else(|| AdminError::NotFound {
-        what: format!("ASN with NIP {}", mask_nip(nip)),
-    })
+    found
+        .map(|_| ())
+        .ok_or_else(|| not_found("admin_form.object_asn", &[("nip", &mask_nip(nip))]))
 }
 
 // ---- assignments ----
@@ -442,7 +476,8 @@ pub fn insert_assignment(
     if until < from {
         return Err(invalid(
             "valid_until",
-            format!("{until} is before valid_from {from}"),
+            "admin_form.date_order",
+            &[("until", &until.to_string()), ("from", &from.to_string())],
         ));
     }
     require_asn(connection, &new.nip)?;
@@ -545,7 +580,11 @@ pub fn create_enrollment_code(
     if !(1..=MAX_CODE_MINUTES).contains(&minutes) {
         return Err(invalid(
             "valid_minutes",
-            format!("{minutes} is outside 1..={MAX_CODE_MINUTES}"),
+            "admin_form.code_minutes",
+            &[
+                ("minutes", &minutes.to_string()),
+                ("max", &MAX_CODE_MINUTES.to_string()),
+            ],
         ));
     }
     require_asn(connection, &new.nip)?;
@@ -624,9 +663,7 @@ pub fn revoke_device(
         params![now_ms, device_id],
     )?;
     if changed == 0 {
-        return Err(AdminError::NotFound {
-            what: format!("active device {device_id}"),
-        });
+        return Err(not_found("admin_form.object_device", &[("id", device_id)]));
     }
     tracing::info!(device_id, "device revoked");
     Ok(())
@@ -655,22 +692,12 @@ pub fn audit(
 /// header.
 pub struct AdminApi(pub AdminSession);
 
-/// Returns the session cookie token of a request, if any.
-pub fn session_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string))
-}
-
 /// Loads the session of the request's cookie.
 pub async fn load_session(
     state: &AppState,
     parts: &Parts,
 ) -> Result<Option<AdminSession>, ApiError> {
-    let Some(token) = session_token(parts) else {
+    let Some(token) = state.cookies.session_token(&parts.headers) else {
         return Ok(None);
     };
     let session = state
@@ -730,7 +757,12 @@ pub async fn post_session(
                 .map_err(ApiError::from)
         })
         .await?;
-    let cookie = auth::set_cookie(SESSION_COOKIE, &session.token, auth::SESSION_TTL_MS / 1000);
+    let policy = state.cookies;
+    let cookie = policy.set_cookie(
+        policy.session_name(),
+        &session.token,
+        auth::SESSION_TTL_MS / 1000,
+    );
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginResponse {
@@ -746,18 +778,14 @@ pub async fn delete_session(
     AdminApi(_session): AdminApi,
     parts: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = parts
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string));
-    if let Some(token) = token {
+    let policy = state.cookies;
+    if let Some(token) = policy.session_token(&parts) {
         state
             .db
             .call(move |connection| auth::logout(connection, &token).map_err(ApiError::from))
             .await?;
     }
-    let cookie = auth::set_cookie(SESSION_COOKIE, "", 0);
+    let cookie = policy.set_cookie(policy.session_name(), "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -773,6 +801,25 @@ async fn run<T: Send + 'static>(
         .await
 }
 
+/// Runs `change` and writes its audit entry in one transaction, so no change is stored without
+/// its entry. `target` names the changed object in the audit log, such as `office:3`.
+async fn run_audited<T: Send + 'static>(
+    state: &AppState,
+    actor: String,
+    action: &'static str,
+    change: impl FnOnce(&Connection) -> Result<T, AdminError> + Send + 'static,
+    target: impl FnOnce(&T) -> String + Send + 'static,
+) -> Result<T, ApiError> {
+    run(state, move |connection| {
+        let transaction = connection.unchecked_transaction()?;
+        let changed = change(&transaction)?;
+        audit(&transaction, &actor, action, &target(&changed), "")?;
+        transaction.commit()?;
+        Ok(changed)
+    })
+    .await
+}
+
 pub async fn get_opd(
     State(state): State<AppState>,
     _admin: AdminApi,
@@ -785,17 +832,13 @@ pub async fn post_opd(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewOpd>,
 ) -> Result<(StatusCode, Json<Opd>), ApiError> {
-    let opd = run(&state, move |c| {
-        let opd = insert_opd(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "opd.create",
-            &format!("opd:{}", opd.id),
-            "",
-        )?;
-        Ok(opd)
-    })
+    let opd = run_audited(
+        &state,
+        session.username,
+        "opd.create",
+        move |c| insert_opd(c, &new),
+        |opd| format!("opd:{}", opd.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(opd)))
 }
@@ -812,17 +855,13 @@ pub async fn post_office(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewOffice>,
 ) -> Result<(StatusCode, Json<Office>), ApiError> {
-    let office = run(&state, move |c| {
-        let office = insert_office(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "office.create",
-            &format!("office:{}", office.id),
-            "",
-        )?;
-        Ok(office)
-    })
+    let office = run_audited(
+        &state,
+        session.username,
+        "office.create",
+        move |c| insert_office(c, &new),
+        |office| format!("office:{}", office.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(office)))
 }
@@ -839,17 +878,13 @@ pub async fn post_asn(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewAsn>,
 ) -> Result<(StatusCode, Json<Asn>), ApiError> {
-    let asn = run(&state, move |c| {
-        let asn = insert_asn(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "asn.create",
-            &format!("asn:{}", nip_log_id(&asn.nip)),
-            "",
-        )?;
-        Ok(asn)
-    })
+    let asn = run_audited(
+        &state,
+        session.username,
+        "asn.create",
+        move |c| insert_asn(c, &new),
+        |asn| format!("asn:{}", nip_log_id(&asn.nip)),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(asn)))
 }
@@ -866,17 +901,13 @@ pub async fn post_assignment(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewAssignment>,
 ) -> Result<(StatusCode, Json<Assignment>), ApiError> {
-    let assignment = run(&state, move |c| {
-        let assignment = insert_assignment(c, &new)?;
-        audit(
-            c,
-            &session.username,
-            "assignment.create",
-            &format!("assignment:{}", assignment.id),
-            "",
-        )?;
-        Ok(assignment)
-    })
+    let assignment = run_audited(
+        &state,
+        session.username,
+        "assignment.create",
+        move |c| insert_assignment(c, &new),
+        |assignment| format!("assignment:{}", assignment.id),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(assignment)))
 }
@@ -894,17 +925,14 @@ pub async fn post_revoke_device(
     AdminApi(session): AdminApi,
     axum::extract::Path(device_id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    run(&state, move |c| {
-        revoke_device(c, &device_id, now_ms())?;
-        audit(
-            c,
-            &session.username,
-            "device.revoke",
-            &format!("device:{device_id}"),
-            "",
-        )?;
-        Ok(())
-    })
+    let target = format!("device:{device_id}");
+    run_audited(
+        &state,
+        session.username,
+        "device.revoke",
+        move |c| revoke_device(c, &device_id, now_ms()),
+        move |_| target,
+    )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -914,17 +942,14 @@ pub async fn post_enrollment_code(
     AdminApi(session): AdminApi,
     JsonBody(new): JsonBody<NewEnrollmentCode>,
 ) -> Result<(StatusCode, Json<EnrollmentCode>), ApiError> {
-    let code = run(&state, move |c| {
-        let code = create_enrollment_code(c, session.admin_id, &new, now_ms())?;
-        audit(
-            c,
-            &session.username,
-            "enrollment_code.create",
-            &format!("asn:{}", nip_log_id(&code.nip)),
-            "",
-        )?;
-        Ok(code)
-    })
+    let admin_id = session.admin_id;
+    let code = run_audited(
+        &state,
+        session.username,
+        "enrollment_code.create",
+        move |c| create_enrollment_code(c, admin_id, &new, now_ms()),
+        |code| format!("asn:{}", nip_log_id(&code.nip)),
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(code)))
 }
@@ -976,6 +1001,147 @@ mod test {
             assert!(
                 matches!(error, AdminError::Invalid { field: "code", .. }),
                 "{error}"
+            );
+            Ok::<_, AdminError>(())
+        })
+        .expect("flow");
+    }
+
+    /// Returns the Indonesian text that an admin page shows for `error`.
+    fn indonesian(error: AdminError) -> String {
+        ApiError::from(error).message_indonesian().to_string()
+    }
+
+    fn circle_office(code: &str, lat: f64, lon: f64, radius_m: f64) -> NewOffice {
+        NewOffice {
+            code: code.into(),
+            name: "Kantor Camat".into(),
+            kind: "office".into(),
+            opd_id: None,
+            time_zone: "Asia/Jakarta".into(),
+            fences: vec![Fence::Circle {
+                center: crate::fences::LatLon { lat, lon },
+                radius_m,
+            }],
+        }
+    }
+
+    #[test]
+    fn office_errors_are_indonesian() {
+        let (_folder, db) = database();
+        db.call_blocking(|c| {
+            let radius = indonesian(
+                insert_office(c, &circle_office("KC-01", -6.2, 106.8, -5.0)).expect_err("radius"),
+            );
+            assert_eq!(
+                radius,
+                "Kolom Geofence kantor tidak valid: geofence ke-1: jari-jari -5 m tidak valid; \
+                 isi bilangan di atas 0 dan paling besar 10000 m"
+            );
+
+            let swapped = indonesian(
+                insert_office(c, &circle_office("KC-02", 106.8, -6.2, 100.0)).expect_err("swap"),
+            );
+            assert!(swapped.contains("pusat lingkaran"), "{swapped}");
+            assert!(swapped.contains("lintang 106,8"), "{swapped}");
+            assert!(swapped.contains("tampak tertukar"), "{swapped}");
+
+            let mut zone = circle_office("KC-03", -6.2, 106.8, 100.0);
+            zone.time_zone = "Asia/Tokyo".into();
+            let zone = indonesian(insert_office(c, &zone).expect_err("zone"));
+            assert!(zone.starts_with("Kolom Zona waktu tidak valid"), "{zone}");
+            assert!(zone.contains("harus Asia/Jakarta (WIB)"), "{zone}");
+
+            let mut name = circle_office("KC-04", -6.2, 106.8, 100.0);
+            name.name = " ".into();
+            let name = indonesian(insert_office(c, &name).expect_err("name"));
+            assert!(name.starts_with("Kolom Nama tidak valid"), "{name}");
+            assert!(name.contains("panjangnya 0 karakter"), "{name}");
+
+            insert_office(c, &circle_office("KC-05", -6.2, 106.8, 100.0))?;
+            let duplicate = indonesian(
+                insert_office(c, &circle_office("KC-05", -6.2, 106.8, 100.0)).expect_err("dup"),
+            );
+            assert!(
+                duplicate.contains("kantor dengan kode \"KC-05\" sudah ada"),
+                "{duplicate}"
+            );
+            Ok::<_, AdminError>(())
+        })
+        .expect("flow");
+    }
+
+    #[test]
+    fn assignment_errors_are_indonesian() {
+        let (_folder, db) = database();
+        db.call_blocking(|c| {
+            let reversed = indonesian(
+                insert_assignment(
+                    c,
+                    &NewAssignment {
+                        nip: "198503122010011001".into(),
+                        office_id: 1,
+                        valid_from: "2026-12-10".into(),
+                        valid_until: "2026-12-01".into(),
+                    },
+                )
+                .expect_err("reversed dates"),
+            );
+            assert_eq!(
+                reversed,
+                "Kolom Berlaku sampai tidak valid: 2026-12-01 lebih awal dari tanggal berlaku \
+                 mulai 2026-12-10"
+            );
+
+            let bad_date = indonesian(
+                insert_assignment(
+                    c,
+                    &NewAssignment {
+                        nip: "198503122010011001".into(),
+                        office_id: 1,
+                        valid_from: "10-12-2026".into(),
+                        valid_until: "2026-12-01".into(),
+                    },
+                )
+                .expect_err("bad date"),
+            );
+            assert!(
+                bad_date.starts_with("Nilai 10-12-2026 pada kolom Berlaku mulai tidak valid"),
+                "{bad_date}"
+            );
+
+            let missing = indonesian(
+                insert_assignment(
+                    c,
+                    &NewAssignment {
+                        nip: "198503122010011001".into(),
+                        office_id: 1,
+                        valid_from: "2026-12-01".into(),
+                        valid_until: "2026-12-10".into(),
+                    },
+                )
+                .expect_err("unknown ASN"),
+            );
+            assert!(
+                missing.starts_with("Tidak ditemukan: ASN dengan NIP"),
+                "{missing}"
+            );
+
+            let minutes = indonesian(
+                create_enrollment_code(
+                    c,
+                    1,
+                    &NewEnrollmentCode {
+                        nip: "198503122010011001".into(),
+                        valid_minutes: Some(0),
+                    },
+                    0,
+                )
+                .expect_err("zero minutes"),
+            );
+            assert!(
+                minutes.starts_with("Kolom Masa berlaku kode (menit) tidak valid: 0 di luar"),
+                "{minutes}"
             );
             Ok::<_, AdminError>(())
         })

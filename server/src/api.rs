@@ -20,9 +20,9 @@ use base64::engine::general_purpose::STANDARD;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use siperlu_core::geofence::{Assignment, DinasLuar};
-use siperlu_core::policy::DevicePolicy;
 use siperlu_core::nip::{nip_log_id, parse_nip};
 use siperlu_core::plan::{PlanRevision, SignedPlanRevision, check_editable, default_cutoff};
+use siperlu_core::policy::DevicePolicy;
 
 /// Format version of the configuration document.
 pub const CONFIG_FORMAT: u32 = 1;
@@ -140,8 +140,9 @@ pub async fn register(
     let nip_text = nip.as_str().to_string();
     let server_config = state.config.clone();
 
+    let requested_id = request.device_id.is_some().then(|| device_id.clone());
     let registered_id = device_id.clone();
-    let config = state
+    let (device_id, config, repeated) = state
         .db
         .call(move |connection| {
             let now = now_ms();
@@ -154,6 +155,24 @@ pub async fn register(
                 )
                 .map_err(DbError::from)?;
             if consumed != 1 {
+                let repeat = RegistrationRepeat {
+                    code_hash: &code_hash,
+                    nip: &nip_text,
+                    public_key: &public_key,
+                    template_id: &request.template_id,
+                    requested_id: requested_id.as_deref(),
+                };
+                if let Some(existing_id) = find_repeated_registration(&transaction, &repeat, now)? {
+                    let config = build_config(
+                        &transaction,
+                        &existing_id,
+                        &nip_text,
+                        now,
+                        &server_config.device_policy,
+                    )?;
+                    return Ok((existing_id, config, true));
+                }
+
                 // A live code issued for another NIP gets its own error, so the ASN checks
                 // the NIP typed rather than asking for a new code.
                 let for_other_nip: bool = transaction
@@ -192,14 +211,18 @@ pub async fn register(
                 &server_config.device_policy,
             )?;
             transaction.commit().map_err(DbError::from)?;
-            Ok(config)
+            Ok((registered_id, config, false))
         })
         .await
         .inspect_err(|error| {
             tracing::warn!(nip = %nip.log_id(), error_id = error.id(), "device registration rejected");
         })?;
 
-    tracing::info!(device_id = %device_id, nip = %nip.log_id(), "device registered");
+    if repeated {
+        tracing::info!(device_id = %device_id, nip = %nip.log_id(), "device registration repeated with the same code and key");
+    } else {
+        tracing::info!(device_id = %device_id, nip = %nip.log_id(), "device registered");
+    }
     let signed = sign_document(&state, &config)?;
     Ok((
         StatusCode::CREATED,
@@ -208,6 +231,53 @@ pub async fn register(
             config: signed,
         }),
     ))
+}
+
+/// The parts of a registration request that must match a stored registration for the request
+/// to count as a repeat of it.
+struct RegistrationRepeat<'a> {
+    code_hash: &'a [u8],
+    nip: &'a str,
+    public_key: &'a [u8],
+    template_id: &'a str,
+    /// The device id the phone sent, if it sent one.
+    requested_id: Option<&'a str>,
+}
+
+/// Finds the device that an earlier registration created with this very code, NIP, public
+/// key and template id, while the code has not expired and the device is not revoked.
+///
+/// A phone whose registration response was lost sends the same request again. Returning the
+/// same device id and a fresh configuration spares the admin a new code, while a used code
+/// with any other NIP, key, template or device id still fails.
+fn find_repeated_registration(
+    connection: &Connection,
+    repeat: &RegistrationRepeat<'_>,
+    now_ms: i64,
+) -> Result<Option<String>, ApiError> {
+    let found: Option<(String, String)> = connection
+        .query_row(
+            "SELECT d.id, d.template_id FROM enrollment_codes c
+             JOIN devices d ON d.id = c.used_by_device
+             WHERE c.code_hash = ?1 AND c.nip = ?2 AND c.used_at_ms IS NOT NULL
+               AND c.expires_at_ms > ?3 AND d.nip = ?2 AND d.public_key = ?4
+               AND d.revoked_at_ms IS NULL",
+            params![repeat.code_hash, repeat.nip, now_ms, repeat.public_key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(DbError::from)?;
+    let Some((device_id, template_id)) = found else {
+        return Ok(None);
+    };
+    let same_id = repeat
+        .requested_id
+        .is_none_or(|requested| requested == device_id);
+    if same_id && template_id == repeat.template_id {
+        Ok(Some(device_id))
+    } else {
+        Ok(None)
+    }
 }
 
 fn build_config(

@@ -18,6 +18,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const SESSION_COOKIE: &str = "siperlu_session";
 /// Name of the cookie that carries the CSRF token of the login form (before any session).
 pub const LOGIN_CSRF_COOKIE: &str = "siperlu_login_csrf";
+/// Name of the session cookie when the public URL is https.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-siperlu_session";
+/// Name of the login CSRF cookie when the public URL is https.
+pub const SECURE_LOGIN_CSRF_COOKIE: &str = "__Host-siperlu_login_csrf";
 /// Session lifetime.
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 /// Failed logins in a row that lock an account.
@@ -300,12 +304,60 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-/// Builds a `Set-Cookie` value for an HttpOnly, SameSite=Strict cookie under `/`.
+/// Cookie names and attributes, chosen by the server's public URL.
 ///
-/// NOTE: the cookie has no `Secure` attribute because the server itself speaks plain HTTP;
-/// behind a TLS-terminating proxy, have the proxy add `Secure`.
-pub fn set_cookie(name: &str, value: &str, max_age_s: i64) -> String {
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
+/// Behind https the cookies get the `Secure` attribute and the `__Host-` prefix, which browsers
+/// accept only with `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot set or
+/// shadow them. Plain http (development, tests, a trusted LAN) keeps the bare names without
+/// `Secure`, because browsers drop `Secure` cookies sent over http.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CookiePolicy {
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    /// Name of the session cookie.
+    pub fn session_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
+    /// Name of the login form's CSRF cookie.
+    pub fn login_csrf_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_LOGIN_CSRF_COOKIE
+        } else {
+            LOGIN_CSRF_COOKIE
+        }
+    }
+
+    /// Builds a `Set-Cookie` value for an HttpOnly, SameSite=Strict cookie under `/`, with
+    /// `Secure` when the policy is secure.
+    pub fn set_cookie(&self, name: &str, value: &str, max_age_s: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}")
+    }
+
+    /// Returns the session cookie's token from a request's headers, if any.
+    pub fn session_token(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        find_cookie(headers, self.session_name())
+    }
+
+    /// Returns the login CSRF cookie's token from a request's headers, if any.
+    pub fn login_csrf_token(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        find_cookie(headers, self.login_csrf_name())
+    }
+}
+
+fn find_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookies| cookie_value(cookies, name).map(str::to_string))
 }
 
 #[cfg(test)]
@@ -382,5 +434,29 @@ mod test {
         let header = "a=1; siperlu_session=abc; b=2";
         assert_eq!(cookie_value(header, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie_value(header, "missing"), None);
+    }
+
+    #[test]
+    fn cookie_policy_plain_http() {
+        let policy = CookiePolicy { secure: false };
+        let cookie = policy.set_cookie(policy.session_name(), "abc", 60);
+        assert_eq!(
+            cookie,
+            "siperlu_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60"
+        );
+    }
+
+    #[test]
+    fn cookie_policy_https() {
+        let policy = CookiePolicy { secure: true };
+        let cookie = policy.set_cookie(policy.session_name(), "abc", 60);
+        assert!(
+            cookie.starts_with("__Host-siperlu_session=abc;"),
+            "{cookie}"
+        );
+        assert!(cookie.contains("; Path=/;"), "{cookie}");
+        assert!(cookie.ends_with("; Secure"), "{cookie}");
+        assert!(!cookie.contains("Domain"), "{cookie}");
+        assert_eq!(policy.login_csrf_name(), "__Host-siperlu_login_csrf");
     }
 }

@@ -179,7 +179,10 @@ pub fn review_checkin(
         .execute("UPDATE records SET status = ?1 WHERE id = ?2", [status, id])
         .map_err(DbError::from)?;
     if changed == 0 {
-        return Err(ApiError::not_found(&format!("check-in {id}")));
+        return Err(ApiError::not_found_text(&crate::error::text(
+            "admin_form.object_checkin",
+            &[("id", id)],
+        )));
     }
     audit(&transaction, actor, action, &format!("record:{id}"), reason).map_err(DbError::from)?;
     transaction.commit().map_err(DbError::from)?;

@@ -159,6 +159,17 @@ CREATE TABLE security_events (
 -- this migration were never recomputed and keep NULL; readers fall back to trusted_time_ms.
 ALTER TABLE records ADD COLUMN server_time_ms INTEGER;
 "#,
+    r#"
+-- Nonces of signed device requests, kept for twice the timestamp window so that a request
+-- replayed after a restart is still rejected.
+CREATE TABLE request_nonces (
+    device_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX request_nonces_by_expiry ON request_nonces(expires_at_ms);
+"#,
 ];
 
 /// The schema version this server writes.

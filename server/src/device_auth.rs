@@ -4,21 +4,21 @@
 //! window, looks the device up, applies the per-device rate limit, and reads the body within
 //! the size limit. Then it verifies the signature over the canonical request (see
 //! `siperlu_core::request_auth`) and records the nonce, so that the same request cannot be
-//! replayed inside the window. The nonce is recorded only after the signature verified, so
-//! forged requests cannot fill the cache or burn a real device's nonces.
+//! replayed inside the window. Nonces live in the `request_nonces` table, so a restart does not
+//! forget them. The nonce is recorded only after the signature verified, so forged requests
+//! cannot fill the table or burn a real device's nonces.
 
 use crate::AppState;
+use crate::db::DbError;
 use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::HeaderMap;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use siperlu_core::request_auth::{
     self, HEADER_DEVICE_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, RequestAuthError,
     RequestParts,
 };
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// A registered device.
 #[derive(Debug, Clone)]
@@ -35,42 +35,32 @@ pub struct SignedDevice {
     pub nonce: String,
 }
 
-/// Nonces seen within the timestamp window, per device.
+/// Records a device's nonce in the database and returns false if it is already recorded and
+/// not yet expired.
 ///
-/// NOTE: the cache lives in memory, so a request captured shortly before a restart can be
-/// replayed once after it, within the timestamp window.
-pub struct NonceCache {
-    seen: Mutex<HashMap<(String, String), i64>>,
-}
-
-impl Default for NonceCache {
-    fn default() -> Self {
-        NonceCache {
-            seen: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl NonceCache {
-    /// Records the nonce; returns false if it was already seen and has not expired.
-    pub fn insert(&self, device_id: &str, nonce: &str, now_ms: i64, window_ms: i64) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return false;
-        };
-        if seen.len() >= 50_000 {
-            seen.retain(|_, expires_ms| *expires_ms > now_ms);
-        }
-        let key = (device_id.to_string(), nonce.to_string());
-        match seen.get(&key) {
-            Some(expires_ms) if *expires_ms > now_ms => false,
-            _ => {
-                // A nonce is kept for twice the window, because a request may be stamped up to
-                // one window ahead of server time and still be accepted one window later.
-                seen.insert(key, now_ms + 2 * window_ms);
-                true
-            }
-        }
-    }
+/// The check and the insert are one statement, so two requests with the same nonce cannot both
+/// pass, and the table survives a restart. A nonce is kept for twice the window, because a
+/// request may be stamped up to one window ahead of server time and still be accepted one
+/// window later. Expired nonces of every device are deleted in the same transaction.
+pub fn record_nonce(
+    connection: &mut Connection,
+    device_id: &str,
+    nonce: &str,
+    now_ms: i64,
+    window_ms: i64,
+) -> Result<bool, DbError> {
+    let transaction = connection.transaction()?;
+    transaction.execute(
+        "DELETE FROM request_nonces WHERE expires_at_ms <= ?1",
+        params![now_ms],
+    )?;
+    let inserted = transaction.execute(
+        "INSERT INTO request_nonces (device_id, nonce, expires_at_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id, nonce) DO NOTHING",
+        params![device_id, nonce, now_ms + 2 * window_ms],
+    )?;
+    transaction.commit()?;
+    Ok(inserted == 1)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, ApiError> {
@@ -136,7 +126,16 @@ impl FromRequest<AppState> for SignedDevice {
             },
         )?;
 
-        if !state.nonces.insert(&device.id, &nonce, now_ms, window_ms) {
+        let nonce_device = device.id.clone();
+        let nonce_value = nonce.clone();
+        let fresh = state
+            .db
+            .call(move |connection| {
+                record_nonce(connection, &nonce_device, &nonce_value, now_ms, window_ms)
+                    .map_err(ApiError::from)
+            })
+            .await?;
+        if !fresh {
             tracing::warn!(device_id = %device.id, "replayed device request rejected");
             return Err(ApiError::replayed_request());
         }
@@ -188,18 +187,67 @@ pub fn body_error(
 mod test {
     use super::*;
 
+    fn database() -> (tempfile::TempDir, crate::db::Db) {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let db = crate::db::Db::open(&folder.path().join("server.db")).expect("open database");
+        (folder, db)
+    }
+
+    fn record(db: &crate::db::Db, device_id: &str, nonce: &str, now_ms: i64) -> bool {
+        db.call_blocking(|connection| record_nonce(connection, device_id, nonce, now_ms, 300_000))
+            .expect("record nonce")
+    }
+
+    fn stored_nonces(db: &crate::db::Db) -> i64 {
+        db.call_blocking(|connection| {
+            connection
+                .query_row("SELECT COUNT(*) FROM request_nonces", [], |row| row.get(0))
+                .map_err(DbError::from)
+        })
+        .expect("count nonces")
+    }
+
     #[test]
     fn nonce_seen_twice_rejected() {
-        let cache = NonceCache::default();
-        assert!(cache.insert("d1", "nonce-0000000001", 1_000, 300_000));
-        assert!(!cache.insert("d1", "nonce-0000000001", 2_000, 300_000));
+        let (_folder, db) = database();
+        assert!(record(&db, "d1", "nonce-0000000001", 1_000));
+        assert!(!record(&db, "d1", "nonce-0000000001", 2_000));
+        assert!(record(&db, "d2", "nonce-0000000001", 2_000), "per device");
         assert!(
-            cache.insert("d2", "nonce-0000000001", 2_000, 300_000),
-            "per device"
+            !record(&db, "d1", "nonce-0000000001", 1_000 + 600_000 - 1),
+            "kept for twice the window"
         );
         assert!(
-            cache.insert("d1", "nonce-0000000001", 1_000 + 600_001, 300_000),
+            record(&db, "d1", "nonce-0000000001", 1_000 + 600_000),
             "expired after twice the window"
         );
+    }
+
+    #[test]
+    fn expired_nonces_pruned() {
+        let (_folder, db) = database();
+        assert!(record(&db, "d1", "nonce-0000000001", 1_000));
+        assert!(record(&db, "d2", "nonce-0000000002", 1_000));
+        assert!(record(&db, "d1", "nonce-0000000003", 400_000));
+        assert_eq!(stored_nonces(&db), 3);
+
+        assert!(record(&db, "d3", "nonce-0000000004", 601_000));
+        assert_eq!(
+            stored_nonces(&db),
+            2,
+            "the two nonces from 1 000 ms are gone"
+        );
+    }
+
+    #[test]
+    fn nonce_survives_reopen() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("server.db");
+        let db = crate::db::Db::open(&path).expect("open database");
+        assert!(record(&db, "d1", "nonce-0000000001", 1_000));
+        drop(db);
+
+        let reopened = crate::db::Db::open(&path).expect("reopen database");
+        assert!(!record(&reopened, "d1", "nonce-0000000001", 2_000));
     }
 }

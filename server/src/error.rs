@@ -70,11 +70,44 @@ pub struct ErrorText {
     pub indonesian: String,
 }
 
-fn text(id: &'static str, values: &[(&str, &str)]) -> ErrorText {
+/// Renders catalog message `id` with `values` in both locales.
+pub fn text(id: &'static str, values: &[(&str, &str)]) -> ErrorText {
     ErrorText {
         english: messages::format(id, Locale::En, values),
         indonesian: messages::format(id, Locale::Id, values),
     }
+}
+
+/// Names a request field in `locale`. English keeps the JSON field name, which is what an API
+/// client sends. Bahasa Indonesia uses the label of the admin form, and falls back to the JSON
+/// name for a field no form shows.
+pub fn field_label(field: &str, locale: Locale) -> String {
+    if locale == Locale::En {
+        return field.to_string();
+    }
+    let label_id = match field {
+        "date" => "admin.filter_date",
+        "office_id" => "admin.filter_office",
+        "status" => "admin.filter_status",
+        "flag" => "admin.filter_flag",
+        "reason" => "admin.reason",
+        "month" => "admin.export_month",
+        "opd_id" => "admin.export_opd",
+        "nip" => "admin.recap_nip",
+        "name" => "admin.recap_name",
+        "decision" => "admin_field.decision",
+        "code" => "admin_field.office_code",
+        "kind" => "admin_field.office_kind",
+        "time_zone" => "admin_field.time_zone",
+        "fences" => "admin_field.fences",
+        "valid_from" => "admin_field.valid_from",
+        "valid_until" => "admin_field.valid_until",
+        "valid_minutes" => "admin_field.valid_minutes",
+        "password" => "admin_field.password",
+        "format" => "admin_field.export_format",
+        _ => return field.to_string(),
+    };
+    messages::format(label_id, locale, &[])
 }
 
 impl ApiError {
@@ -86,11 +119,35 @@ impl ApiError {
         }
     }
 
+    /// Builds a 400 error for an invalid field whose detail exists only in English, such as
+    /// a device API error. [`ApiError::invalid_field_text`] is for details from the catalog.
     pub fn invalid_field(field: &str, detail: &str) -> Self {
+        ApiError::invalid_field_text(
+            field,
+            &ErrorText {
+                english: detail.to_string(),
+                indonesian: detail.to_string(),
+            },
+        )
+    }
+
+    /// Builds a 400 error for an invalid field, with the field's label and the detail in each
+    /// locale.
+    pub fn invalid_field_text(field: &str, detail: &ErrorText) -> Self {
         let id = "api.invalid_field";
+        let render = |locale: Locale, detail: &str| {
+            messages::format(
+                id,
+                locale,
+                &[("field", &field_label(field, locale)), ("detail", detail)],
+            )
+        };
         ApiError::BadRequest {
             id,
-            message: text(id, &[("field", field), ("detail", detail)]),
+            message: ErrorText {
+                english: render(Locale::En, &detail.english),
+                indonesian: render(Locale::Id, &detail.indonesian),
+            },
         }
     }
 
@@ -107,7 +164,7 @@ impl ApiError {
                     id,
                     Locale::En,
                     &[
-                        ("field", field),
+                        ("field", &field_label(field, Locale::En)),
                         ("value", &shown),
                         ("expected", &expected.english),
                     ],
@@ -116,7 +173,7 @@ impl ApiError {
                     id,
                     Locale::Id,
                     &[
-                        ("field", field),
+                        ("field", &field_label(field, Locale::Id)),
                         ("value", &shown),
                         ("expected", &expected.indonesian),
                     ],
@@ -225,6 +282,18 @@ impl ApiError {
         }
     }
 
+    /// Builds a 404 error for an object named in each locale, such as `admin_form.object_office`.
+    pub fn not_found_text(what: &ErrorText) -> Self {
+        let id = "api.not_found";
+        ApiError::NotFound {
+            id,
+            message: ErrorText {
+                english: messages::format(id, Locale::En, &[("what", &what.english)]),
+                indonesian: messages::format(id, Locale::Id, &[("what", &what.indonesian)]),
+            },
+        }
+    }
+
     pub fn method_not_allowed() -> Self {
         let id = "api.method_not_allowed";
         ApiError::MethodNotAllowed {
@@ -238,6 +307,18 @@ impl ApiError {
         ApiError::Conflict {
             id,
             message: text(id, &[("detail", detail)]),
+        }
+    }
+
+    /// Builds a 409 error with the conflict described in each locale.
+    pub fn conflict_text(detail: &ErrorText) -> Self {
+        let id = "api.conflict";
+        ApiError::Conflict {
+            id,
+            message: ErrorText {
+                english: messages::format(id, Locale::En, &[("detail", &detail.english)]),
+                indonesian: messages::format(id, Locale::Id, &[("detail", &detail.indonesian)]),
+            },
         }
     }
 
@@ -399,9 +480,16 @@ impl From<crate::auth::AuthError> for ApiError {
                 let wait_ms = (until_ms - crate::now_ms()).max(1_000);
                 ApiError::account_locked((wait_ms as u64).div_ceil(1_000))
             }
-            AuthError::PasswordTooShort { .. } => {
-                ApiError::invalid_field("password", &error.to_string())
-            }
+            AuthError::PasswordTooShort { length } => ApiError::invalid_field_text(
+                "password",
+                &text(
+                    "admin_form.password_length",
+                    &[
+                        ("length", &length.to_string()),
+                        ("min", &crate::auth::MIN_PASSWORD_LENGTH.to_string()),
+                    ],
+                ),
+            ),
             other => ApiError::internal("admin authentication", &other),
         }
     }

@@ -201,7 +201,10 @@ async fn export_recap(
                 .iter()
                 .any(|unit| unit.id == opd_id);
             if !exists {
-                return Err(ApiError::not_found(&format!("OPD {opd_id}")));
+                return Err(ApiError::not_found_text(&crate::error::text(
+                    "admin_form.object_opd",
+                    &[("id", &opd_id.to_string())],
+                )));
             }
             build_recap(connection, opd_id, &month)
         })

@@ -36,12 +36,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use siperlu_core::geofence::{self, LatLon};
 use siperlu_core::location::{Fix, assess_fix};
-use siperlu_core::policy::DevicePolicy;
 use siperlu_core::messages::{self, Locale};
 use siperlu_core::nip::nip_log_id;
+use siperlu_core::policy::DevicePolicy;
 use siperlu_core::record::{
-    ActiveLiveness,
-    ChainState, ChainStatus, RecordError, SignedRecord, VerifiedRecord, link_verified_chain,
+    ActiveLiveness, ChainState, ChainStatus, RecordError, SignedRecord, VerifiedRecord,
+    link_verified_chain,
 };
 use siperlu_core::wire::{DecodeError, DecodeProblem};
 use uuid::Uuid;
@@ -571,9 +571,7 @@ fn derive(
     if !record.face.matched {
         flags.push("ingest.face_not_matched".into());
     }
-    if policy.face_policy.require_blink
-        && record.face.active_liveness == ActiveLiveness::NotRun
-    {
+    if policy.face_policy.require_blink && record.face.active_liveness == ActiveLiveness::NotRun {
         flags.push(FLAG_BLINK_MISSING.into());
     }
 

@@ -64,6 +64,10 @@ pub struct ServerConfig {
     pub ip_burst: u32,
     /// Limits shipped to every phone in its signed configuration and applied again at ingest.
     pub device_policy: siperlu_core::policy::DevicePolicy,
+    /// The URL that admins open in their browser, such as `https://presensi.example.go.id`.
+    /// With https the cookies get `Secure` and the `__Host-` prefix. Without it, or with
+    /// http, they have neither, which suits development and tests on 127.0.0.1.
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -80,6 +84,7 @@ impl ServerConfig {
             ip_rate_per_s: 50.0,
             ip_burst: 200,
             device_policy: siperlu_core::policy::DevicePolicy::default(),
+            public_url: None,
         }
     }
 }
@@ -98,6 +103,10 @@ pub enum ServerError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "invalid public URL {value:?}: {reason}; give the address admins open, such as https://presensi.example.go.id"
+    )]
+    PublicUrl { value: String, reason: &'static str },
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -113,10 +122,10 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub db: db::Db,
     pub key: Arc<keys::ServerKey>,
-    pub nonces: Arc<device_auth::NonceCache>,
     pub device_limiter: Arc<rate_limit::RateLimiter>,
     pub ip_limiter: Arc<rate_limit::RateLimiter>,
     pub metrics: Arc<metrics::Metrics>,
+    pub cookies: auth::CookiePolicy,
 }
 
 /// Milliseconds since the Unix epoch by the server clock.
@@ -125,6 +134,33 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Chooses the cookie policy for the server's public URL: `Secure` cookies for https.
+pub fn cookie_policy_for(public_url: Option<&str>) -> Result<auth::CookiePolicy, ServerError> {
+    let Some(value) = public_url else {
+        return Ok(auth::CookiePolicy { secure: false });
+    };
+    let invalid = |reason| ServerError::PublicUrl {
+        value: value.to_string(),
+        reason,
+    };
+    let (scheme, rest) = value
+        .split_once("://")
+        .ok_or_else(|| invalid("it has no scheme"))?;
+    let secure = match scheme.to_ascii_lowercase().as_str() {
+        "https" => true,
+        "http" => false,
+        _ => return Err(invalid("the scheme must be https or http")),
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err(invalid("it has no host"));
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(invalid("it contains whitespace"));
+    }
+    Ok(auth::CookiePolicy { secure })
 }
 
 /// A server with its socket bound and its database ready, not yet serving.
@@ -158,6 +194,7 @@ impl BoundServer {
 /// Opens the database and the key, binds the listen address, then creates the first admin
 /// account if there is none.
 pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
+    let cookies = cookie_policy_for(config.public_url.as_deref())?;
     let db = db::Db::open(&config.db_path)?;
     let key = keys::ServerKey::load_or_create(&keys::key_path_for(&config.db_path))?;
 
@@ -197,8 +234,8 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
         config: Arc::new(config),
         db,
         key: Arc::new(key),
-        nonces: Arc::new(device_auth::NonceCache::default()),
         metrics: Arc::new(metrics::Metrics::default()),
+        cookies,
     };
     Ok(BoundServer {
         listener,
@@ -290,4 +327,40 @@ pub fn router(state: AppState) -> Router {
             telemetry::trace_request,
         ))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn public_url_sets_cookie_policy() {
+        let cases = [
+            (None, false),
+            (Some("https://presensi.example.go.id"), true),
+            (Some("HTTPS://presensi.example.go.id/admin"), true),
+            (Some("http://127.0.0.1:8080"), false),
+        ];
+        for (url, secure) in cases {
+            let policy = cookie_policy_for(url).expect("valid public URL");
+            assert_eq!(policy.secure, secure, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_public_url_rejected() {
+        let cases = [
+            ("presensi.example.go.id", "no scheme"),
+            ("ftp://presensi.example.go.id", "https or http"),
+            ("https://", "no host"),
+            ("https:///admin", "no host"),
+            ("https://presensi example", "whitespace"),
+        ];
+        for (url, reason) in cases {
+            let error = cookie_policy_for(Some(url)).expect_err(url);
+            let message = error.to_string();
+            assert!(message.contains(reason), "{url}: {message}");
+            assert!(message.contains(url), "{url}: {message}");
+        }
+    }
 }

@@ -7,13 +7,13 @@
 //! token in a short-lived cookie that the form must echo (double submit).
 
 use crate::admin;
-use crate::auth::{self, AdminSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::{self, AdminSession};
 use crate::checkins::{self, CheckinFilter, Decision};
 use crate::html::{escape, page, t, tf};
 use crate::{AppState, api, export, map, now_ms};
 use axum::Form;
 use axum::Router;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -120,7 +120,7 @@ fn login_form(csrf: &str, notice: Option<&str>) -> String {
     )
 }
 
-async fn get_login() -> Response {
+async fn get_login(State(state): State<AppState>) -> Response {
     let Ok(csrf) = auth::random_token(24) else {
         return html_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -128,7 +128,8 @@ async fn get_login() -> Response {
             None,
         );
     };
-    let cookie = auth::set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600);
+    let policy = state.cookies;
+    let cookie = policy.set_cookie(policy.login_csrf_name(), &csrf, 3600);
     (
         [(header::SET_COOKIE, cookie)],
         Html(page(
@@ -156,12 +157,8 @@ async fn post_login(
         Ok(Form(form)) => form,
         Err(rejection) => return form_error(&rejection),
     };
-    let cookie_csrf = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, LOGIN_CSRF_COOKIE).map(str::to_string))
-        .unwrap_or_default();
+    let policy = state.cookies;
+    let cookie_csrf = policy.login_csrf_token(&headers).unwrap_or_default();
     if cookie_csrf.is_empty()
         || !auth::constant_time_eq(cookie_csrf.as_bytes(), form.csrf_token.as_bytes())
     {
@@ -182,13 +179,16 @@ async fn post_login(
         .await;
     match result {
         Ok(session) => {
-            let cookie =
-                auth::set_cookie(SESSION_COOKIE, &session.token, auth::SESSION_TTL_MS / 1000);
+            let cookie = policy.set_cookie(
+                policy.session_name(),
+                &session.token,
+                auth::SESSION_TTL_MS / 1000,
+            );
             let mut response = Redirect::to("/admin/checkins").into_response();
             if let Ok(value) = cookie.parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
-            if let Ok(value) = auth::set_cookie(LOGIN_CSRF_COOKIE, "", 0).parse() {
+            if let Ok(value) = policy.set_cookie(policy.login_csrf_name(), "", 0).parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
@@ -243,19 +243,15 @@ async fn post_logout(
     if let Err(response) = check_csrf(&session, &form.csrf_token) {
         return *response;
     }
-    let token = parts
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| auth::cookie_value(cookies, SESSION_COOKIE).map(str::to_string));
-    if let Some(token) = token {
+    let policy = state.cookies;
+    if let Some(token) = policy.session_token(&parts) {
         let _ = state
             .db
             .call(move |connection| auth::logout(connection, &token))
             .await;
     }
     let mut response = Redirect::to("/admin/login").into_response();
-    if let Ok(value) = auth::set_cookie(SESSION_COOKIE, "", 0).parse() {
+    if let Ok(value) = policy.set_cookie(policy.session_name(), "", 0).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -308,6 +304,7 @@ const KNOWN_FLAGS: &[&str] = &[
     "ingest.anchor_mismatch",
     "ingest.face_not_matched",
     "ingest.template_not_registered",
+    "ingest.blink_missing",
     "ingest.invalid_location",
     "ingest.no_assignment",
     "ingest.verdict_mismatch",
@@ -385,8 +382,22 @@ fn option(value: &str, label: &str, selected: &Option<String>) -> String {
 async fn get_checkins(
     State(state): State<AppState>,
     AdminPage(session): AdminPage,
-    Query(filter): Query<CheckinFilter>,
+    query: Result<Query<CheckinFilter>, QueryRejection>,
 ) -> Response {
+    // axum's rejection text is English, such as "duplicate field `date`", so it goes to the
+    // log and the page shows the Indonesian form error.
+    let filter = match query {
+        Ok(Query(filter)) => filter,
+        Err(rejection) => {
+            let detail = rejection.body_text();
+            tracing::warn!(%detail, "check-in filter rejected");
+            return html_error(
+                StatusCode::BAD_REQUEST,
+                &t("admin.form_invalid"),
+                Some(&session.csrf_token),
+            );
+        }
+    };
     let query_filter = filter.clone();
     let result = state
         .db
@@ -701,14 +712,14 @@ async fn post_review(
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
         other => {
-            let detail = format!("decision {other:?}");
+            let error = crate::error::ApiError::invalid_value(
+                "decision",
+                other,
+                "admin_field.expected_decision",
+            );
             return html_error(
-                StatusCode::BAD_REQUEST,
-                &siperlu_core::messages::format(
-                    "admin.invalid_input",
-                    siperlu_core::messages::Locale::Id,
-                    &[("detail", &detail)],
-                ),
+                error.status(),
+                error.message_indonesian(),
                 Some(&session.csrf_token),
             );
         }

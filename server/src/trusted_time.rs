@@ -229,8 +229,15 @@ mod test {
     #[test]
     fn honest_record_recomputes_exactly() {
         let record = honest_record();
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
-            .expect("query runs");
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            received_ms(),
+            &TimePolicy::default(),
+        )
+        .expect("query runs");
         assert_eq!(time.time_ms, record.trusted_time_ms);
         assert_eq!(time.source, TimeSource::ServerAnchor);
         assert!(time.flags.is_empty(), "{:?}", time.flags);
@@ -240,8 +247,15 @@ mod test {
     fn clock_set_back_keeps_anchored_time() {
         let mut record = honest_record();
         record.wall_clock_ms -= 3_600_000;
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
-            .expect("query runs");
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            received_ms(),
+            &TimePolicy::default(),
+        )
+        .expect("query runs");
         assert_eq!(
             time.time_ms,
             ANCHOR_MS + 3_600_000,
@@ -257,8 +271,15 @@ mod test {
             anchor.server_time_ms -= 3_600_000;
         }
         record.trusted_time_ms -= 3_600_000;
-        let time = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
-            .expect("query runs");
+        let time = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            received_ms(),
+            &TimePolicy::default(),
+        )
+        .expect("query runs");
         assert_eq!(time.source, TimeSource::WallClock);
         assert_eq!(time.time_ms, record.wall_clock_ms);
         assert_eq!(
@@ -290,14 +311,28 @@ mod test {
     fn claim_beyond_uncertainty_is_mismatch() {
         let mut record = honest_record();
         record.trusted_time_ms -= 410;
-        let within = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
-            .expect("query runs");
+        let within = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            received_ms(),
+            &TimePolicy::default(),
+        )
+        .expect("query runs");
         assert!(within.flags.is_empty(), "410 ms bound: {:?}", within.flags);
 
         record.trusted_time_ms = ANCHOR_MS + 3_600_000 - 30 * 60_000;
         record.wall_clock_ms = record.trusted_time_ms;
-        let beyond = recompute_time(&connection(), DEVICE, &record, None, received_ms(), &TimePolicy::default())
-            .expect("query runs");
+        let beyond = recompute_time(
+            &connection(),
+            DEVICE,
+            &record,
+            None,
+            received_ms(),
+            &TimePolicy::default(),
+        )
+        .expect("query runs");
         assert_eq!(beyond.time_ms, ANCHOR_MS + 3_600_000, "server time wins");
         assert!(
             beyond.flags.contains(&FLAG_TIME_MISMATCH.to_string()),
@@ -392,7 +427,7 @@ mod test {
             early_receipt_ms,
             &TimePolicy::default(),
         )
-            .expect("query runs");
+        .expect("query runs");
         assert_eq!(time.flags, vec![FLAG_FUTURE_TIME.to_string()]);
     }
 }

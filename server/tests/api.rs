@@ -78,6 +78,98 @@ async fn registration_rejects_bad_codes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn repeated_registration_is_idempotent() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-02", "Kantor Ulang").await;
+    let nip = nip_with_serial(3);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let key = new_key();
+    let device_id = random_uuid();
+
+    let first = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let repeat = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(repeat.status, 201, "{}", repeat.text());
+    assert_eq!(repeat.json()["device_id"], first.json()["device_id"]);
+    let first_config: serde_json::Value = serde_json::from_str(
+        first.json()["config"]["document"]
+            .as_str()
+            .expect("document"),
+    )
+    .expect("config JSON");
+    let repeat_config: serde_json::Value = serde_json::from_str(
+        repeat.json()["config"]["document"]
+            .as_str()
+            .expect("document"),
+    )
+    .expect("config JSON");
+    assert_eq!(repeat_config["device_id"], first_config["device_id"]);
+    assert_eq!(repeat_config["nip"], first_config["nip"]);
+    assert_eq!(repeat_config["assignment"], first_config["assignment"]);
+    assert_eq!(count_rows(&server, "devices"), 1);
+
+    // Any other reuse of the used code fails: another key, another device id, another
+    // template.
+    let other_key = register_request(server.address, &nip, &code, &new_key(), device_id).await;
+    assert_eq!(other_key.status, 403, "{}", other_key.text());
+    assert_eq!(other_key.error_id(), "api.enrollment_code_invalid");
+    let other_id = register_request(server.address, &nip, &code, &key, random_uuid()).await;
+    assert_eq!(other_id.status, 403, "{}", other_id.text());
+    let other_template = send(
+        server.address,
+        "POST",
+        "/api/v1/devices/register",
+        &[("content-type", "application/json".into())],
+        serde_json::json!({
+            "enrollment_code": code,
+            "nip": nip,
+            "device_public_key": hex::encode(ring::signature::KeyPair::public_key(&key).as_ref()),
+            "template_id": "template-2",
+            "device_id": device_id.to_string(),
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .await;
+    assert_eq!(other_template.status, 403, "{}", other_template.text());
+
+    // Once the code's lifetime is over, even the same request fails.
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    connection
+        .execute("UPDATE enrollment_codes SET expires_at_ms = 1", [])
+        .expect("expire codes");
+    let expired = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(expired.status, 403, "{}", expired.text());
+    assert_eq!(expired.error_id(), "api.enrollment_code_invalid");
+    assert_eq!(count_rows(&server, "devices"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeat_of_revoked_device_rejected() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-03", "Kantor Cabut").await;
+    let nip = nip_with_serial(4);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let key = new_key();
+    let device_id = random_uuid();
+    let first = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    let revoke = admin
+        .post_json(
+            &format!("/api/v1/admin/devices/{device_id}/revoke"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(revoke.status, 204, "{}", revoke.text());
+    let repeat = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(repeat.status, 403, "{}", repeat.text());
+    assert_eq!(repeat.error_id(), "api.enrollment_code_invalid");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn registration_validates_fields() {
     let server = start_server(|_| {}).await;
     let bad_nip = register_request(
@@ -228,6 +320,30 @@ async fn replayed_request_rejected() {
     assert_eq!(replay.status, 409, "{}", replay.text());
     assert_eq!(replay.error_id(), "api.replayed_request");
     assert_eq!(count_rows(&server, "records"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_after_restart_rejected() {
+    let (mut server, _admin, mut phone) = setup().await;
+    let record = phone.next_record();
+    let body = batch_body(&[record.as_bytes()]);
+    let headers = phone.sign("POST", "/api/v1/records", &body);
+    let first = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let replay_before = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+
+    server.restart().await;
+    let replay_after = send(server.address, "POST", "/api/v1/records", &headers, &body).await;
+    assert_eq!(replay_after.status, 409, "{}", replay_after.text());
+    assert_eq!(replay_after.error_id(), "api.replayed_request");
+    assert_eq!(replay_after.status, replay_before.status);
+    assert_eq!(replay_after.json(), replay_before.json());
+    assert_eq!(count_rows(&server, "records"), 1);
+
+    // A fresh request of the same phone still goes through after the restart.
+    phone.address = server.address;
+    let fresh = phone.signed("GET", "/api/v1/time", b"").await;
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -495,6 +611,53 @@ async fn admin_api_validates_data() {
         )
         .await;
     assert_eq!(bad_zone.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_changes_are_audited() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota").await;
+    admin
+        .enroll_asn(&nip_with_serial(5), opd_id, office_id)
+        .await;
+
+    let rejected = admin
+        .post_json(
+            "/api/v1/admin/offices",
+            &json!({"code": "KB-01", "name": "Kembar", "time_zone": "Asia/Jakarta",
+                "fences": [{"type": "circle", "center": {"lat": OFFICE_LAT, "lon": OFFICE_LON}, "radius_m": 100.0}]}),
+        )
+        .await;
+    assert_eq!(rejected.status, 409, "{}", rejected.text());
+
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    let mut statement = connection
+        .prepare("SELECT action, target FROM audit_log ORDER BY id")
+        .expect("prepare");
+    let entries: Vec<(String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let actions: Vec<&str> = entries.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "opd.create",
+            "office.create",
+            "asn.create",
+            "assignment.create",
+            "enrollment_code.create"
+        ],
+        "the rejected office has no entry"
+    );
+    assert_eq!(entries[1].1, format!("office:{office_id}"));
+    assert!(entries[2].1.starts_with("asn:"), "{}", entries[2].1);
+    assert!(
+        !entries[2].1.contains(&nip_with_serial(5)),
+        "no NIP in plain text"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

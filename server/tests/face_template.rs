@@ -1,12 +1,14 @@
-//! The face template a device registered with, against a real server on 127.0.0.1 with a real
-//! SQLite file: a record matched against another template is flagged, because the face on the
-//! phone was replaced without a new enrollment code. The phone is simulated (see `common`).
+//! The face side of ingest against a real server on 127.0.0.1 with a real SQLite file: a
+//! record matched against another template than the registered one is flagged, because the
+//! face on the phone was replaced without a new enrollment code, and the device policy's face
+//! limits reach the phone's configuration and are applied again at ingest. The phone is
+//! simulated (see `common`).
 
 mod common;
 
 use common::*;
 use serde_json::Value;
-use siperlu_core::record::SignedRecord;
+use siperlu_core::record::{ActiveLiveness, SignedRecord};
 
 /// Uploads one record and returns its result object.
 async fn upload(phone: &Phone, signed: &SignedRecord) -> Value {
@@ -59,4 +61,48 @@ async fn replaced_template_is_flagged() {
     assert_eq!(page.status, 200);
     let flagged = "<span class=\"flag\" title=\"ingest.template_not_registered\">wajah tidak terdaftar</span>";
     assert_eq!(page.text().matches(flagged).count(), 1, "{}", page.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn required_blink_ships_and_is_checked() {
+    let server = start_server(|config| {
+        config.device_policy.face_policy.require_blink = true;
+        config.device_policy.face_policy.match_threshold = 0.6;
+    })
+    .await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(1);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let mut phone = register_phone(server.address, &nip, &code).await;
+
+    // The signed configuration carries the policy.
+    let reply = phone.signed("GET", "/api/v1/config", b"").await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let document: Value = serde_json::from_str(
+        reply.json()["document"]
+            .as_str()
+            .expect("the signed document is a string"),
+    )
+    .expect("document is JSON");
+    assert_eq!(document["face_policy"]["require_blink"], true, "{document}");
+    assert_eq!(
+        document["face_policy"]["match_threshold"], 0.6,
+        "{document}"
+    );
+    assert!(document["location_policy"].is_object(), "{document}");
+    assert!(document["shift"].is_object(), "{document}");
+
+    // A record with the blink check passes; one without it is flagged.
+    let blinked = phone.next_record();
+    let result = upload(&phone, &blinked).await;
+    assert!(!has_flag(&result, "ingest.blink_missing"), "{result}");
+
+    let mut record = phone.next_record().record().clone();
+    record.face.active_liveness = ActiveLiveness::NotRun;
+    let without = SignedRecord::sign(&record, &phone.key).expect("sign record");
+    phone.previous_hash = without.hash();
+    let result = upload(&phone, &without).await;
+    assert_eq!(result["status"], "accepted", "{result}");
+    assert!(has_flag(&result, "ingest.blink_missing"), "{result}");
 }

@@ -44,17 +44,26 @@ fn extract_value(html: &str, marker: &str) -> String {
     html[start..].split('"').next().expect("value").to_string()
 }
 
+/// Returns the session cookie pair that a login set, under either cookie name.
 fn session_cookie(reply: &Reply) -> String {
+    full_session_cookie(reply)
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string()
+}
+
+/// Returns the whole `Set-Cookie` value of the session cookie that a login set.
+fn full_session_cookie(reply: &Reply) -> String {
     reply
         .headers_named("set-cookie")
         .into_iter()
         .find(|value| {
-            value.starts_with("siperlu_session=") && !value.starts_with("siperlu_session=;")
+            let pair = value.split(';').next().unwrap_or("");
+            let (name, token) = pair.split_once('=').unwrap_or(("", ""));
+            name.ends_with("siperlu_session") && !token.is_empty()
         })
         .expect("session cookie")
-        .split(';')
-        .next()
-        .expect("pair")
         .to_string()
 }
 
@@ -217,6 +226,18 @@ async fn review_records_audit_and_shows_plan() {
         )
         .await;
     assert_eq!(no_reason.status, 400);
+    let bad_decision = admin
+        .post_form(
+            &format!("{path}/review"),
+            &format!("decision=maybe&csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(bad_decision.status, 400);
+    let html = bad_decision.text();
+    assert!(
+        html.contains("Nilai maybe pada kolom Keputusan tidak valid. Gunakan Setujui atau Tolak."),
+        "{html}"
+    );
 
     let approved = admin
         .post_form(
@@ -343,11 +364,40 @@ async fn admin_errors_are_indonesian() {
     let html = bad_date.text();
     assert!(
         html.contains(
-            "Nilai bad pada kolom date tidak valid. Gunakan tanggal dengan format tttt-bb-hh"
+            "Nilai bad pada kolom Tanggal tidak valid. Gunakan tanggal dengan format tttt-bb-hh"
         ),
         "{html}"
     );
     assert!(!html.contains("is not a date"), "{html}");
+    assert!(!html.contains("kolom date"), "{html}");
+
+    let bad_status = admin.get("/admin/checkins?status=done").await;
+    assert_eq!(bad_status.status, 400);
+    let html = bad_status.text();
+    assert!(
+        html.contains("Nilai done pada kolom Status verifikasi tidak valid"),
+        "{html}"
+    );
+
+    let unknown_asn = admin
+        .post_form(
+            &format!("/admin/asn/{}/enrollment-code", nip_with_serial(9)),
+            &format!("csrf_token={}", admin.csrf_token),
+        )
+        .await;
+    assert_eq!(unknown_asn.status, 404);
+    let html = unknown_asn.text();
+    assert!(html.contains("Tidak ditemukan: ASN dengan NIP"), "{html}");
+    assert!(!html.contains("with NIP"), "{html}");
+
+    // serde's English text ("duplicate field `date`") stays in the log.
+    let repeated = admin
+        .get("/admin/checkins?date=2026-12-01&date=2026-12-02")
+        .await;
+    assert_eq!(repeated.status, 400);
+    let html = repeated.text();
+    assert!(html.contains("Isian formulir tidak lengkap"), "{html}");
+    assert!(!html.contains("duplicate"), "{html}");
 
     let bad_month = admin.get("/admin/export/recap?month=bad&opd_id=1").await;
     assert_eq!(
@@ -438,4 +488,94 @@ async fn checkin_labels_are_indonesian() {
         list.contains("<option value=\"any\">ada tanda apa pun</option>"),
         "{list}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_http_cookie_not_secure() {
+    let server = start_server(|_| {}).await;
+    let page = send(server.address, "GET", "/admin/login", &[], b"").await;
+    let login_cookie = page.header("set-cookie").expect("login csrf cookie");
+    assert!(
+        login_cookie.starts_with("siperlu_login_csrf="),
+        "{login_cookie}"
+    );
+    assert!(!login_cookie.contains("Secure"), "{login_cookie}");
+
+    let login = login_with_form(&server, ADMIN_PASSWORD).await;
+    assert_eq!(login.status, 303, "{}", login.text());
+    let cookie = full_session_cookie(&login);
+    assert!(cookie.starts_with("siperlu_session="), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+
+    let list = send(
+        server.address,
+        "GET",
+        "/admin/checkins",
+        &[("cookie", session_cookie(&login))],
+        b"",
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_public_url_secures_cookies() {
+    let server = start_server(|config| {
+        config.public_url = Some("https://presensi.example.go.id".into());
+    })
+    .await;
+    let page = send(server.address, "GET", "/admin/login", &[], b"").await;
+    let login_cookie = page.header("set-cookie").expect("login csrf cookie");
+    assert!(
+        login_cookie.starts_with("__Host-siperlu_login_csrf="),
+        "{login_cookie}"
+    );
+    assert!(login_cookie.contains("; Secure"), "{login_cookie}");
+    assert!(login_cookie.contains("; Path=/;"), "{login_cookie}");
+
+    let login = login_with_form(&server, ADMIN_PASSWORD).await;
+    assert_eq!(login.status, 303, "{}", login.text());
+    let cookie = full_session_cookie(&login);
+    assert!(cookie.starts_with("__Host-siperlu_session="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+
+    let pair = session_cookie(&login);
+    let list = send(
+        server.address,
+        "GET",
+        "/admin/checkins",
+        &[("cookie", pair.clone())],
+        b"",
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.text());
+
+    // The token under the bare name is not a session on an https server.
+    let bare = pair.replace("__Host-siperlu_session=", "siperlu_session=");
+    let rejected = send(
+        server.address,
+        "GET",
+        "/admin/checkins",
+        &[("cookie", bare)],
+        b"",
+    )
+    .await;
+    assert_eq!(rejected.status, 303, "{}", rejected.text());
+
+    let api_login = send(
+        server.address,
+        "POST",
+        "/api/v1/admin/session",
+        &[("content-type", "application/json".into())],
+        format!(r#"{{"username": "admin", "password": "{ADMIN_PASSWORD}"}}"#).as_bytes(),
+    )
+    .await;
+    assert_eq!(api_login.status, 200, "{}", api_login.text());
+    let api_cookie = api_login.header("set-cookie").expect("api session cookie");
+    assert!(
+        api_cookie.starts_with("__Host-siperlu_session="),
+        "{api_cookie}"
+    );
+    assert!(api_cookie.contains("; Secure"), "{api_cookie}");
 }

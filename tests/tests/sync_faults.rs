@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use siperlu_core::device::{Device, SystemClock};
 use siperlu_core::face::{FaceEngine, FaceEngineConfig};
+use siperlu_core::plan::{PlanItem, PlanStatus, default_cutoff};
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
     RECORD_FORMAT_VERSION, RecordFace, RecordGeofence, RecordLocation,
@@ -116,6 +117,16 @@ struct Phone {
 
 impl Phone {
     fn registered(server: &TestServer, code: &str) -> Phone {
+        let phone = Phone::enrolled();
+        SyncClient::new(phone.device.clone(), &server.url(), fast_options(3))
+            .expect("client")
+            .register(code)
+            .expect("register");
+        phone
+    }
+
+    /// Creates a phone initialised, with its NIP set and a face enrolled, not yet registered.
+    fn enrolled() -> Phone {
         let folder = tempfile::tempdir().expect("temp dir");
         let vault =
             SoftwareVault::create_key_file(&folder.path().join("vault.key")).expect("vault key");
@@ -137,10 +148,6 @@ impl Phone {
         ];
         let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
         device.enroll_face(&refs).expect("enroll face");
-        SyncClient::new(device.clone(), &server.url(), fast_options(3))
-            .expect("client")
-            .register(code)
-            .expect("register");
         Phone { folder, device }
     }
 
@@ -393,6 +400,89 @@ fn rejected_record_keeps_reason() {
         .sync()
         .expect("second sync");
     assert_eq!(again.batches_sent, 0);
+}
+
+#[test]
+fn lost_registration_answer_retried() {
+    let server = TestServer::start();
+    let code = Admin::login(&server.url()).office_asn_and_code("KB-DAFTAR", NIP, LAT, LON);
+    let proxy = FaultProxy::start(&server.runtime, server.address, "/api/v1/devices/register");
+    proxy.push_faults(&[Fault::DropResponse]);
+    let phone = Phone::enrolled();
+
+    // The server registers the phone, the proxy drops its response, and the client sends the
+    // same request again with the same code.
+    let registered = SyncClient::new(phone.device.clone(), &proxy.url(), fast_options(3))
+        .expect("client")
+        .register(&code)
+        .expect("the repeated registration succeeds");
+    assert_eq!(
+        proxy.applied("/api/v1/devices/register"),
+        [Fault::DropResponse, Fault::Pass]
+    );
+    let identity = phone.device.identity().expect("identity");
+    assert_eq!(registered.device_id, identity.device_id);
+
+    // The registered phone syncs, so the configuration and the pinned key are in place.
+    phone.append_records(2, |_| NIP.to_string());
+    let report = SyncClient::new(phone.device.clone(), &proxy.url(), fast_options(3))
+        .expect("client")
+        .sync()
+        .expect("sync");
+    assert_eq!(report.accepted, 2);
+}
+
+#[test]
+fn refused_plan_not_resent() {
+    let (server, _proxy, phone) = setup("KB-RENCANA");
+
+    // Saved at 01:00 WIT on 5 December, which the phone accepts in zone WIT. The server
+    // dates the plan in the office's zone (WIB), where it is still 4 December, so it
+    // rejects the revision with plan.not_today.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+    let saved_ms = chrono::DateTime::parse_from_rfc3339("2026-12-05T01:00:00+09:00")
+        .expect("time")
+        .timestamp_millis();
+    let items = vec![PlanItem {
+        title: "Menyusun laporan".into(),
+        expected_output: "Laporan bulanan".into(),
+        window: None,
+        status: PlanStatus::Planned,
+        note: String::new(),
+    }];
+    let zone = siperlu_core::time::parse_office_zone("WIT").expect("zone");
+    phone
+        .store()
+        .save_plan(NIP, day, items, saved_ms, zone, default_cutoff())
+        .expect("the phone accepts the plan in its own zone");
+
+    let client =
+        SyncClient::new(phone.device.clone(), &server.url(), fast_options(3)).expect("client");
+    let first = client.sync().expect("first sync");
+    assert_eq!(first.plans_pushed, 0);
+    assert_eq!(first.plans_refused, ["2026-12-05 #1: plan.not_today"]);
+    let refused = phone.store().refused_plans(10).expect("refused plans");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].day, day);
+    assert_eq!(refused[0].revision, 1);
+    assert_eq!(refused[0].reason_id, "plan.not_today");
+    assert!(
+        phone
+            .store()
+            .unsynced_plans(10)
+            .expect("unsynced")
+            .is_empty()
+    );
+
+    // The next run does not offer the refused revision again.
+    let second = client.sync().expect("second sync");
+    assert_eq!(second.plans_pushed, 0);
+    assert!(
+        second.plans_refused.is_empty(),
+        "{:?}",
+        second.plans_refused
+    );
+    assert_eq!(phone.store().refused_plans(10).expect("refused").len(), 1);
 }
 
 #[test]

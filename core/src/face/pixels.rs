@@ -64,21 +64,32 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
     if step_x >= 4.0 && step_y >= 4.0 {
         // Each output pixel covers 4 x 4 photo pixels or more. Averaging every second row and
         // column of its box still takes at least 2 x 2 samples, and reads a quarter of the photo.
-        let columns: Vec<(i64, i64)> = (0..width).map(|u| box_span(region.x, step_x, u)).collect();
+        // The byte offset of every second column of each output pixel's box, edges clamped.
+        let column_offsets: Vec<Vec<usize>> = (0..width)
+            .map(|u| {
+                let (column_start, column_end) = box_span(region.x, step_x, u);
+                (column_start..column_end)
+                    .step_by(2)
+                    .map(|x| clamp_index(x, image.width()) as usize * 3)
+                    .collect()
+            })
+            .collect();
+        let row_bytes = image.width() as usize * 3;
+        let pixels = image.as_raw();
         for v in 0..height {
             let (row_start, row_end) = box_span(region.y, step_y, v);
-            for &(column_start, column_end) in &columns {
+            for offsets in &column_offsets {
                 let mut sum = [0u32; 3];
                 let mut count = 0u32;
                 for y in (row_start..row_end).step_by(2) {
-                    let y = clamp_index(y, image.height());
-                    for x in (column_start..column_end).step_by(2) {
-                        let pixel = image.get_pixel(clamp_index(x, image.width()), y).0;
-                        sum[0] += u32::from(pixel[0]);
-                        sum[1] += u32::from(pixel[1]);
-                        sum[2] += u32::from(pixel[2]);
-                        count += 1;
+                    let row_offset = clamp_index(y, image.height()) as usize * row_bytes;
+                    let row = &pixels[row_offset..row_offset + row_bytes];
+                    for &offset in offsets {
+                        sum[0] += u32::from(row[offset]);
+                        sum[1] += u32::from(row[offset + 1]);
+                        sum[2] += u32::from(row[offset + 2]);
                     }
+                    count += offsets.len() as u32;
                 }
                 rgb.extend(sum.iter().map(|&channel| channel as f32 / count as f32));
             }
@@ -190,14 +201,18 @@ fn warp_with<S: Fn(f32, f32) -> [f32; 3]>(
     let taps = shrink.ceil().clamp(1.0, 4.0) as u32;
     let tap_weight = 1.0 / (taps * taps) as f32;
     let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    // Where each tap sits inside its output pixel, computed once instead of per pixel.
+    let tap_offsets: Vec<f32> = (0..taps)
+        .map(|tap| (tap as f32 + 0.5) / taps as f32)
+        .collect();
 
     for v in 0..height {
         for u in 0..width {
             let mut sum = [0.0f32; 3];
-            for tap_v in 0..taps {
-                let sub_v = v as f32 + (tap_v as f32 + 0.5) / taps as f32 - 0.5;
-                for tap_u in 0..taps {
-                    let sub_u = u as f32 + (tap_u as f32 + 0.5) / taps as f32 - 0.5;
+            for &offset_v in &tap_offsets {
+                let sub_v = v as f32 + offset_v - 0.5;
+                for &offset_u in &tap_offsets {
+                    let sub_u = u as f32 + offset_u - 0.5;
                     let x = map.a * sub_u + map.b * sub_v + map.c;
                     let y = map.d * sub_u + map.e * sub_v + map.f;
                     let value = sample(x, y);
@@ -276,8 +291,10 @@ fn sample_bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let max_y = image.height() as f32 - 1.0;
     let x = x.clamp(0.0, max_x);
     let y = y.clamp(0.0, max_y);
-    let x0 = x.floor();
-    let y0 = y.floor();
+    // Truncation is floor for these non-negative values, and unlike `f32::floor` it needs no
+    // libm call on baseline x86_64.
+    let x0 = (x as u32) as f32;
+    let y0 = (y as u32) as f32;
     let fx = x - x0;
     let fy = y - y0;
     let x1 = (x0 + 1.0).min(max_x) as usize;
@@ -304,19 +321,24 @@ fn sample_patch(patch: &Patch, x: f32, y: f32) -> [f32; 3] {
     let max_y = patch.height as f32 - 1.0;
     let x = x.clamp(0.0, max_x);
     let y = y.clamp(0.0, max_y);
-    let x0 = x.floor();
-    let y0 = y.floor();
+    // Truncation is floor for these non-negative values, and unlike `f32::floor` it needs no
+    // libm call on baseline x86_64.
+    let x0 = (x as u32) as f32;
+    let y0 = (y as u32) as f32;
     let fx = x - x0;
     let fy = y - y0;
     let x1 = (x0 + 1.0).min(max_x) as usize;
     let y1 = (y0 + 1.0).min(max_y) as usize;
     let (x0, y0) = (x0 as usize, y0 as usize);
 
-    let at = |x: usize, y: usize| (y * width + x) * 3;
-    let (i00, i10, i01, i11) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
+    let at = |x: usize, y: usize| {
+        let start = (y * width + x) * 3;
+        &patch.rgb[start..start + 3]
+    };
+    let (p00, p10, p01, p11) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
     std::array::from_fn(|channel| {
-        let top = patch.rgb[i00 + channel] * (1.0 - fx) + patch.rgb[i10 + channel] * fx;
-        let bottom = patch.rgb[i01 + channel] * (1.0 - fx) + patch.rgb[i11 + channel] * fx;
+        let top = p00[channel] * (1.0 - fx) + p10[channel] * fx;
+        let bottom = p01[channel] * (1.0 - fx) + p11[channel] * fx;
         top * (1.0 - fy) + bottom * fy
     })
 }

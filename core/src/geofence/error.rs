@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::messages::{self, Locale, units};
+
 use super::{INDONESIA_LAT_RANGE, INDONESIA_LON_RANGE, MAX_FENCE_EXTENT_M, MIN_POLYGON_AREA_M2};
 
 /// Problem with one latitude and longitude pair.
@@ -113,6 +115,159 @@ pub enum FenceProblem {
     },
 }
 
+impl FencePart {
+    /// Names the part in `locale`, counting holes from 1.
+    pub fn admin_name(&self, locale: Locale) -> String {
+        match self {
+            FencePart::Center => messages::format("geofence.part_center", locale, &[]),
+            FencePart::Exterior => messages::format("geofence.part_exterior", locale, &[]),
+            FencePart::Hole(index) => messages::format(
+                "geofence.part_hole",
+                locale,
+                &[("number", &(index + 1).to_string())],
+            ),
+        }
+    }
+}
+
+impl CoordinateProblem {
+    /// Describes the problem in `locale`.
+    pub fn admin_message(&self, locale: Locale) -> String {
+        let degrees = |value: f64| units::format_decimal(value, 1, locale);
+        match self {
+            CoordinateProblem::NotFinite => {
+                messages::format("geofence.coordinate_not_finite", locale, &[])
+            }
+            CoordinateProblem::LatitudeOutOfRange => {
+                messages::format("geofence.latitude_out_of_range", locale, &[])
+            }
+            CoordinateProblem::LongitudeOutOfRange => {
+                messages::format("geofence.longitude_out_of_range", locale, &[])
+            }
+            CoordinateProblem::LooksSwapped => messages::format(
+                "geofence.coordinate_swapped",
+                locale,
+                &[
+                    ("lat_min", &degrees(INDONESIA_LAT_RANGE.0)),
+                    ("lat_max", &degrees(INDONESIA_LAT_RANGE.1)),
+                    ("lon_min", &degrees(INDONESIA_LON_RANGE.0)),
+                    ("lon_max", &degrees(INDONESIA_LON_RANGE.1)),
+                ],
+            ),
+        }
+    }
+}
+
+impl FenceProblem {
+    /// Describes the problem in `locale`, counting vertices, edges and holes from 1.
+    pub fn admin_message(&self, locale: Locale) -> String {
+        let number = |index: usize| (index + 1).to_string();
+        let decimal = |value: f64, digits: usize| units::format_decimal(value, digits, locale);
+        match self {
+            FenceProblem::InvalidRadius { radius_m } => messages::format(
+                "geofence.fence_radius",
+                locale,
+                &[
+                    ("radius_m", &decimal(*radius_m, 1)),
+                    ("max_m", &decimal(MAX_FENCE_EXTENT_M, 0)),
+                ],
+            ),
+            FenceProblem::InvalidCoordinate {
+                part,
+                vertex_index,
+                lat,
+                lon,
+                problem,
+            } => messages::format(
+                "geofence.fence_coordinate",
+                locale,
+                &[
+                    ("vertex", &number(*vertex_index)),
+                    ("part", &part.admin_name(locale)),
+                    ("lat", &decimal(*lat, 7)),
+                    ("lon", &decimal(*lon, 7)),
+                    ("problem", &problem.admin_message(locale)),
+                ],
+            ),
+            FenceProblem::TooFewPoints {
+                part,
+                distinct_points,
+            } => messages::format(
+                "geofence.fence_too_few_points",
+                locale,
+                &[
+                    ("part", &part.admin_name(locale)),
+                    ("count", &distinct_points.to_string()),
+                ],
+            ),
+            FenceProblem::RepeatedVertex { part, vertex_index } => messages::format(
+                "geofence.fence_repeated_vertex",
+                locale,
+                &[
+                    ("vertex", &number(*vertex_index)),
+                    ("part", &part.admin_name(locale)),
+                ],
+            ),
+            FenceProblem::ZeroArea { part, area_m2 } => messages::format(
+                "geofence.fence_zero_area",
+                locale,
+                &[
+                    ("part", &part.admin_name(locale)),
+                    ("area_m2", &decimal(*area_m2, 3)),
+                    ("min_m2", &decimal(MIN_POLYGON_AREA_M2, 3)),
+                ],
+            ),
+            FenceProblem::SelfIntersection {
+                part_a,
+                edge_a,
+                part_b,
+                edge_b,
+            } => messages::format(
+                "geofence.fence_self_intersection",
+                locale,
+                &[
+                    ("part_a", &part_a.admin_name(locale)),
+                    ("edge_a", &number(*edge_a)),
+                    ("part_b", &part_b.admin_name(locale)),
+                    ("edge_b", &number(*edge_b)),
+                ],
+            ),
+            FenceProblem::HoleOutsideExterior { part } => messages::format(
+                "geofence.fence_hole_outside",
+                locale,
+                &[("part", &part.admin_name(locale))],
+            ),
+            FenceProblem::NestedHoles { part_a, part_b } => messages::format(
+                "geofence.fence_nested_holes",
+                locale,
+                &[
+                    ("part_a", &part_a.admin_name(locale)),
+                    ("part_b", &part_b.admin_name(locale)),
+                ],
+            ),
+            FenceProblem::SpansTooMuchLongitude { span_deg } => messages::format(
+                "geofence.fence_spans_longitude",
+                locale,
+                &[("span_deg", &decimal(*span_deg, 1))],
+            ),
+            FenceProblem::TooLarge {
+                part,
+                vertex_index,
+                distance_m,
+            } => messages::format(
+                "geofence.fence_too_large",
+                locale,
+                &[
+                    ("vertex", &number(*vertex_index)),
+                    ("part", &part.admin_name(locale)),
+                    ("distance_m", &decimal(*distance_m, 0)),
+                    ("max_m", &decimal(MAX_FENCE_EXTENT_M, 0)),
+                ],
+            ),
+        }
+    }
+}
+
 /// Errors of the geofence module.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GeofenceError {
@@ -169,6 +324,36 @@ pub enum GeofenceError {
 }
 
 impl GeofenceError {
+    /// Describes an office configuration error in `locale` for the admin who entered the
+    /// office. Unlike the `Display` text, which gives 0-based JSON indexes, it counts fences,
+    /// holes, vertices and edges from 1 ("geofence ke-1").
+    ///
+    /// NOTE: only the errors that validating one office returns (a bad fence, an empty field,
+    /// no fence) have catalog texts. The others fall back to the English `Display` text.
+    pub fn admin_message(&self, locale: Locale) -> String {
+        match self {
+            GeofenceError::InvalidFence {
+                fence_index,
+                problem,
+                ..
+            } => messages::format(
+                "geofence.fence_error",
+                locale,
+                &[
+                    ("number", &(fence_index + 1).to_string()),
+                    ("problem", &problem.admin_message(locale)),
+                ],
+            ),
+            GeofenceError::EmptyField { field, .. } => {
+                messages::format("geofence.office_empty_field", locale, &[("field", field)])
+            }
+            GeofenceError::NoFences { .. } => {
+                messages::format("geofence.office_no_fences", locale, &[])
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// Returns the message catalog id that explains this error to an ASN or an admin.
     pub fn reason_id(&self) -> &'static str {
         match self {
@@ -198,5 +383,92 @@ impl GeofenceError {
                 ..
             }
         )
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn every_problem() -> Vec<FenceProblem> {
+        vec![
+            FenceProblem::InvalidRadius { radius_m: -5.0 },
+            FenceProblem::InvalidCoordinate {
+                part: FencePart::Exterior,
+                vertex_index: 2,
+                lat: 106.8,
+                lon: -6.2,
+                problem: CoordinateProblem::LooksSwapped,
+            },
+            FenceProblem::TooFewPoints {
+                part: FencePart::Hole(0),
+                distinct_points: 2,
+            },
+            FenceProblem::RepeatedVertex {
+                part: FencePart::Exterior,
+                vertex_index: 3,
+            },
+            FenceProblem::ZeroArea {
+                part: FencePart::Exterior,
+                area_m2: 0.25,
+            },
+            FenceProblem::SelfIntersection {
+                part_a: FencePart::Hole(0),
+                edge_a: 2,
+                part_b: FencePart::Exterior,
+                edge_b: 0,
+            },
+            FenceProblem::HoleOutsideExterior {
+                part: FencePart::Hole(1),
+            },
+            FenceProblem::NestedHoles {
+                part_a: FencePart::Hole(1),
+                part_b: FencePart::Hole(0),
+            },
+            FenceProblem::SpansTooMuchLongitude { span_deg: 200.5 },
+            FenceProblem::TooLarge {
+                part: FencePart::Exterior,
+                vertex_index: 4,
+                distance_m: 12_345.0,
+            },
+        ]
+    }
+
+    #[test]
+    fn fence_problems_fill_placeholders() {
+        for problem in every_problem() {
+            for locale in [Locale::Id, Locale::En] {
+                let text = problem.admin_message(locale);
+                assert!(!text.contains('{'), "{problem:?}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn fence_problem_counts_from_one() {
+        let crossing = FenceProblem::SelfIntersection {
+            part_a: FencePart::Hole(0),
+            edge_a: 2,
+            part_b: FencePart::Exterior,
+            edge_b: 0,
+        };
+        assert_eq!(
+            crossing.admin_message(Locale::Id),
+            "sisi ke-3 pada lubang ke-1 memotong sisi ke-1 pada cincin luar; cincin tidak boleh \
+             saling memotong atau bersinggungan"
+        );
+
+        let error = GeofenceError::InvalidFence {
+            office_id: "KB-01".into(),
+            fence_index: 1,
+            problem: FenceProblem::ZeroArea {
+                part: FencePart::Exterior,
+                area_m2: 0.25,
+            },
+        };
+        let indonesian = error.admin_message(Locale::Id);
+        assert!(indonesian.starts_with("geofence ke-2: "), "{indonesian}");
+        assert!(indonesian.contains("0,25 m²"), "{indonesian}");
+        assert!(!indonesian.contains("exterior"), "{indonesian}");
     }
 }

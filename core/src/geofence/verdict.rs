@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{GeofenceError, LatLon, Office};
-use crate::messages::{self, Locale};
+use crate::messages::{self, Locale, units};
 
 /// The three outcomes of a geofence check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -58,8 +58,14 @@ impl GeofenceVerdict {
             locale,
             &[
                 ("office", &self.office_name),
-                ("distance_m", &format!("{:.1}", self.distance_m)),
-                ("accuracy_m", &format!("{:.1}", self.accuracy_m)),
+                (
+                    "distance_m",
+                    &units::format_decimal(self.distance_m, 1, locale),
+                ),
+                (
+                    "accuracy_m",
+                    &units::format_decimal(self.accuracy_m, 1, locale),
+                ),
             ],
         )
     }
@@ -631,13 +637,13 @@ mod test {
 
     #[test]
     fn verdict_message_names_office_and_distance() {
-        let point = destination(BOGOR, 0.0, 250.0);
+        let point = destination(BOGOR, 0.0, 250.5);
         let verdict = evaluate([&circle_office()], point, 5.0).expect("verdict");
         let text = verdict.message(Locale::Id);
-        assert!(
-            text.contains("150.0 m") && text.contains("Balai Kota Bogor"),
-            "{text}"
-        );
+        assert!(text.contains("150,5 m"), "decimal comma: {text}");
+        assert!(text.contains("Balai Kota Bogor"), "{text}");
+        let english = verdict.message(Locale::En);
+        assert!(english.contains("150.5 m"), "decimal point: {english}");
         let json = serde_json::to_value(&verdict).expect("serialise");
         assert_eq!(json["kind"], "outside");
         assert_eq!(json["reason_id"], "geofence.outside");

@@ -274,11 +274,6 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Not found.",
     },
     Message {
-        id: "admin.invalid_input",
-        id_text: "Isian tidak valid: {detail}",
-        en_text: "Invalid input: {detail}",
-    },
-    Message {
         id: "admin.asn_title",
         id_text: "ASN dan Kode Pendaftaran",
         en_text: "ASN and enrollment codes",
@@ -427,6 +422,11 @@ pub(super) const MESSAGES: &[Message] = &[
         id: "admin.flag_ingest_face_not_matched",
         id_text: "wajah tidak cocok",
         en_text: "face not matched",
+    },
+    Message {
+        id: "admin.flag_ingest_blink_missing",
+        id_text: "tanpa kedipan",
+        en_text: "no blink check",
     },
     Message {
         id: "admin.flag_ingest_template_not_registered",

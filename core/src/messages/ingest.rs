@@ -34,6 +34,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The face in the record did not match the enrolled template.",
     },
     Message {
+        id: "ingest.blink_missing",
+        id_text: "Presensi tanpa pemeriksaan kedipan, padahal kebijakan perangkat mewajibkannya.",
+        en_text: "The check-in has no blink check, although the device policy requires one.",
+    },
+    Message {
         id: "ingest.template_not_registered",
         id_text: "Wajah dicocokkan dengan template yang tidak didaftarkan ke server. Wajah di ponsel mungkin telah diganti tanpa kode pendaftaran baru.",
         en_text: "The face was matched against a template that was not registered with the server. The face on the phone may have been replaced without a new enrollment code.",

@@ -30,8 +30,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "location.impossible_travel",
-        id_text: "Perpindahan {distance_m} m dalam {elapsed_s} detik sejak presensi sebelumnya berarti kecepatan {speed_m_per_s} m/s, di atas batas {max_speed_m_per_s} m/s.",
-        en_text: "Moving {distance_m} m in {elapsed_s} seconds since the previous attendance implies {speed_m_per_s} m/s, above the limit of {max_speed_m_per_s} m/s.",
+        id_text: "Perpindahan {distance} dalam {elapsed} sejak presensi sebelumnya berarti kecepatan {speed_m_per_s} m/s, di atas batas {max_speed_m_per_s} m/s.",
+        en_text: "Moving {distance} in {elapsed} since the previous attendance implies {speed_m_per_s} m/s, above the limit of {max_speed_m_per_s} m/s.",
     },
 ];
 

@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_cli;
+mod admin_form;
 mod api;
 mod app;
 mod common;
@@ -20,6 +21,7 @@ mod plan;
 mod record;
 mod sync;
 mod time;
+pub mod units;
 
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +90,8 @@ const SECTIONS: &[&[Message]] = &[
     sync::MESSAGES,
     admin_cli::MESSAGES,
     app::MESSAGES,
+    units::MESSAGES,
+    admin_form::MESSAGES,
 ];
 
 /// Iterates over every message in the catalog.

@@ -215,6 +215,19 @@ mod test {
     }
 
     #[test]
+    fn documented_example_is_the_default() {
+        // docs/SERVER.md shows a policy file with every default; keep the two in step.
+        let doc = include_str!("../../../docs/SERVER.md");
+        let start = doc
+            .find("```toml\n")
+            .expect("a TOML block in docs/SERVER.md")
+            + 8;
+        let length = doc[start..].find("```").expect("end of the TOML block");
+        let policy = DevicePolicy::from_toml(&doc[start..start + length]).expect("valid");
+        assert_eq!(policy, DevicePolicy::default());
+    }
+
+    #[test]
     fn policy_file_is_validated() {
         let error = DevicePolicy::from_toml("[face_policy]\nmatch_threshold = 1.5\n")
             .expect_err("out of range");

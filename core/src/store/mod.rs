@@ -26,6 +26,7 @@ use crate::time::TimeAnchor;
 use crate::vault::{self, KeyVault, SecretBytes, VaultError};
 
 pub use outbox::{OutboxState, StoredRecord};
+pub use plans::RefusedPlan;
 pub use registration::Registration;
 pub use schema::SCHEMA_VERSION;
 

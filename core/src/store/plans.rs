@@ -102,10 +102,11 @@ impl Store {
         bytes.map(|bytes| parse_plan(&bytes)).transpose()
     }
 
-    /// Returns revisions not yet synced, oldest first.
+    /// Returns revisions not yet synced and not refused by the server, oldest first.
     pub fn unsynced_plans(&self, limit: usize) -> Result<Vec<SignedPlanRevision>, StoreError> {
         let mut statement = self.connection.prepare(
-            "SELECT bytes FROM plans WHERE synced = 0 ORDER BY created_ms, revision LIMIT ?1",
+            "SELECT bytes FROM plans WHERE synced = 0 AND refused_reason_id IS NULL
+             ORDER BY created_ms, revision LIMIT ?1",
         )?;
         let rows = statement.query_map([limit as i64], |row| row.get::<_, Vec<u8>>(0))?;
         rows.map(|bytes| parse_plan(&bytes?)).collect()
@@ -130,6 +131,78 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Marks one revision as rejected by the server for good, with the catalog id of the
+    /// reason, so that sync stops sending it. `now_ms` is the phone's wall clock.
+    pub fn mark_plan_refused(
+        &mut self,
+        nip: &str,
+        day: NaiveDate,
+        revision: u32,
+        reason_id: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let updated = self.connection.execute(
+            "UPDATE plans SET refused_reason_id = ?4, refused_ms = ?5
+             WHERE nip = ?1 AND day = ?2 AND revision = ?3 AND synced = 0",
+            params![nip, day.to_string(), revision, reason_id, now_ms],
+        )?;
+        if updated == 0 {
+            return Err(StoreError::NotFound {
+                what: "unsynced plan revision",
+                id: format!("{day} #{revision}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Returns the revisions the server refused, newest refusal first.
+    pub fn refused_plans(&self, limit: usize) -> Result<Vec<RefusedPlan>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT nip, day, revision, refused_reason_id, refused_ms FROM plans
+             WHERE refused_reason_id IS NOT NULL
+             ORDER BY refused_ms DESC, day DESC, revision DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit as i64], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut refused = Vec::new();
+        for row in rows {
+            let (nip, day_text, revision, reason_id, refused_ms) = row?;
+            let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d").map_err(|_| {
+                StoreError::Damaged {
+                    what: "plan day",
+                    detail: format!("{day_text:?} is not YYYY-MM-DD"),
+                }
+            })?;
+            refused.push(RefusedPlan {
+                nip,
+                day,
+                revision,
+                reason_id,
+                refused_ms,
+            });
+        }
+        Ok(refused)
+    }
+}
+
+/// A plan revision the server refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedPlan {
+    pub nip: String,
+    pub day: NaiveDate,
+    pub revision: u32,
+    /// Catalog id of the server's reason, such as `plan.past_cutoff`.
+    pub reason_id: String,
+    /// When the phone stored the refusal, by its wall clock in ms since the Unix epoch.
+    pub refused_ms: i64,
 }
 
 fn parse_plan(bytes: &[u8]) -> Result<SignedPlanRevision, StoreError> {
@@ -254,5 +327,50 @@ mod test {
         assert!(matches!(error, StoreError::OtherNip), "{error:?}");
         assert!(store.unsynced_plans(10).expect("reads").is_empty());
         save(&mut store, NIP).expect("the phone's own NIP saves");
+    }
+
+    #[test]
+    fn refused_plan_not_resent() {
+        let mut store = memory_store();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+        let morning_ms = wib_ms("2026-12-05T07:30:00+07:00");
+        for minute in 0..2 {
+            store
+                .save_plan(
+                    NIP,
+                    day,
+                    sample_plan(1).items,
+                    morning_ms + minute * 60_000,
+                    Tz::Asia__Jakarta,
+                    plan::default_cutoff(),
+                )
+                .expect("saves");
+        }
+
+        store
+            .mark_plan_refused(NIP, day, 1, "plan.past_cutoff", 1_000)
+            .expect("marks refused");
+        let unsynced = store.unsynced_plans(10).expect("reads");
+        assert_eq!(unsynced.len(), 1);
+        assert_eq!(unsynced[0].revision().revision, 2);
+
+        let refused = store.refused_plans(10).expect("reads");
+        assert_eq!(
+            refused,
+            [RefusedPlan {
+                nip: NIP.to_string(),
+                day,
+                revision: 1,
+                reason_id: "plan.past_cutoff".to_string(),
+                refused_ms: 1_000,
+            }]
+        );
+
+        store.mark_plan_synced(NIP, day, 2).expect("marks synced");
+        let error = store
+            .mark_plan_refused(NIP, day, 2, "plan.past_cutoff", 2_000)
+            .expect_err("a synced revision cannot be refused");
+        assert!(matches!(error, StoreError::NotFound { .. }), "{error:?}");
+        assert_eq!(store.refused_plans(10).expect("reads").len(), 1);
     }
 }

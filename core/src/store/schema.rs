@@ -110,4 +110,10 @@ CREATE TABLE registration (
 -- unused for check-ins until a new registration sends it to the server.
 ALTER TABLE registration ADD COLUMN template_id TEXT;
 "#,
+    r#"
+-- A revision the server rejected for good (invalid, past its cutoff, or not newer than the
+-- server's) keeps the catalog id of the reason and is not sent again.
+ALTER TABLE plans ADD COLUMN refused_reason_id TEXT;
+ALTER TABLE plans ADD COLUMN refused_ms INTEGER;
+"#,
 ];

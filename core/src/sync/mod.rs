@@ -112,7 +112,9 @@ pub struct SyncReport {
     pub batches_sent: u32,
     /// Plan revisions the server stored.
     pub plans_pushed: u32,
-    /// Plan revisions the server refused, as `day #revision: reason id`; they stay unsynced.
+    /// Plan revisions the server refused in this run, as `day #revision: reason id`. Those it
+    /// rejected for good are marked refused in the store and not sent again
+    /// (`Store::refused_plans` lists them). The others stay unsynced.
     pub plans_refused: Vec<String>,
     /// Attempts that failed and were retried, over every request of the run.
     pub retries: u32,
@@ -226,8 +228,10 @@ impl SyncClient {
     /// initialised, have its NIP set and a face enrolled. Pins the server key that signed the
     /// first configuration and stores that configuration.
     ///
-    /// An enrollment code works once: if the answer is lost after the server accepted it, a
-    /// retry is refused with `api.enrollment_code_invalid` and the admin issues a new code.
+    /// An enrollment code works once, with one exception: if the response is lost after the
+    /// server accepted it, the same request again (same code, NIP, key, template and device
+    /// id) within the code's lifetime returns the same device id and a fresh configuration.
+    /// The client's own retries rely on that. After the code expires, a new code is needed.
     pub fn register(&self, enrollment_code: &str) -> Result<Registered, SyncError> {
         let identity = self.device.identity()?;
         let nip = self.device.registration()?.ok_or(DeviceError::NoNip)?.nip;
@@ -556,9 +560,18 @@ impl SyncClient {
                 )?;
                 report.plans_pushed += 1;
             } else {
-                // NOTE: a refused revision (past the cutoff, or older than the server's) stays
-                // unsynced and is offered again at each run; the store has no refused state.
                 let (error_id, _) = exchange.answer.error_parts();
+                if is_final_plan_refusal(exchange.answer.status, &error_id) {
+                    let now_ms = self.device.clock().wall_clock_ms();
+                    self.device.lock_store()?.mark_plan_refused(
+                        &revision.nip,
+                        revision.day,
+                        revision.revision,
+                        &error_id,
+                        now_ms,
+                    )?;
+                }
+                tracing::warn!(day = %revision.day, revision = revision.revision, status = exchange.answer.status, %error_id, "plan revision rejected by the server");
                 report.plans_refused.push(format!(
                     "{} #{}: {error_id}",
                     revision.day, revision.revision
@@ -699,6 +712,16 @@ impl SyncClient {
     }
 }
 
+/// Tells whether the server's response to a plan upload rejects that revision for good: an
+/// invalid revision (400, 413, 422) or one that is not newer than the server's (409), each with
+/// a JSON error id. Other responses (a stale request time, an unknown device, a proxy's page)
+/// are not about the revision itself, so it stays unsynced and goes out at the next run.
+fn is_final_plan_refusal(status: u16, error_id: &str) -> bool {
+    matches!(status, 400 | 409 | 413 | 422)
+        && error_id != "api.replayed_request"
+        && error_id != "unknown"
+}
+
 /// A failure of the phone itself while preparing a request; retried like a network failure,
 /// since a locked or busy store usually clears.
 fn local_failure(error: impl std::fmt::Display) -> AttemptFailure {
@@ -742,4 +765,31 @@ fn decode_envelope(what: &'static str, text: &str) -> Result<Vec<u8>, SyncError>
             what,
             detail: "envelope is not standard base64".to_string(),
         })
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn final_plan_refusals() {
+        let cases = [
+            (400, "plan.not_today", true),
+            (400, "plan.past_cutoff", true),
+            (409, "api.conflict", true),
+            (413, "api.body_too_large", true),
+            (409, "api.replayed_request", false),
+            (400, "unknown", false),
+            (401, "api.stale_request", false),
+            (403, "api.forbidden", false),
+            (404, "api.unknown_device", false),
+        ];
+        for (status, error_id, expected) in cases {
+            assert_eq!(
+                is_final_plan_refusal(status, error_id),
+                expected,
+                "{status} {error_id}"
+            );
+        }
+    }
 }

@@ -31,7 +31,9 @@ pub struct TestServer {
     pub address: SocketAddr,
     pub folder: tempfile::TempDir,
     pub db_path: PathBuf,
+    config: siperlu_server::ServerConfig,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for TestServer {
@@ -53,10 +55,28 @@ pub async fn start_server(tune: impl FnOnce(&mut siperlu_server::ServerConfig)) 
         siperlu_server::ServerConfig::new(db_path.clone(), "127.0.0.1:0".parse().expect("address"));
     config.admin_password_file = Some(password_file);
     tune(&mut config);
+    let (address, shutdown, serving) = serve(config.clone()).await;
+    TestServer {
+        address,
+        folder,
+        db_path,
+        config,
+        shutdown: Some(shutdown),
+        serving: Some(serving),
+    }
+}
+
+async fn serve(
+    config: siperlu_server::ServerConfig,
+) -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let server = siperlu_server::bind(config).await.expect("bind server");
     let address = server.local_addr().expect("bound address");
     let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
+    let serving = tokio::spawn(async move {
         server
             .serve_until(async {
                 let _ = receiver.await;
@@ -64,11 +84,23 @@ pub async fn start_server(tune: impl FnOnce(&mut siperlu_server::ServerConfig)) 
             .await
             .expect("serve");
     });
-    TestServer {
-        address,
-        folder,
-        db_path,
-        shutdown: Some(sender),
+    (address, sender, serving)
+}
+
+impl TestServer {
+    /// Stops the server, waits until it has stopped, and starts a new one on the same
+    /// database file and configuration. The new server listens on a new port.
+    pub async fn restart(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            serving.await.expect("server task ended cleanly");
+        }
+        let (address, shutdown, serving) = serve(self.config.clone()).await;
+        self.address = address;
+        self.shutdown = Some(shutdown);
+        self.serving = Some(serving);
     }
 }
 
