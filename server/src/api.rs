@@ -188,11 +188,34 @@ pub async fn register(
                 }
                 return Err(ApiError::enrollment_code_invalid());
             }
-            let inserted = transaction.execute(
-                "INSERT INTO devices (id, nip, public_key, template_id, registered_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![registered_id, nip_text, public_key, request.template_id, now],
-            );
+            // A registered phone whose ASN enrolled a new face registers again with a new code,
+            // under its own device id, key and NIP. Only its template changes, and the change
+            // is kept as a security event, because a face swap is what an admin must see.
+            let reenrolled = transaction
+                .execute(
+                    "UPDATE devices SET template_id = ?1
+                     WHERE id = ?2 AND public_key = ?3 AND nip = ?4 AND revoked_at_ms IS NULL
+                       AND template_id <> ?1",
+                    params![request.template_id, registered_id, public_key, nip_text],
+                )
+                .map_err(DbError::from)?;
+            if reenrolled == 1 {
+                crate::ingest::security_event(
+                    &transaction,
+                    "device.face_reenrolled",
+                    &registered_id,
+                    "the device registered a new face template with a new enrollment code",
+                )?;
+            }
+            let inserted = if reenrolled == 1 {
+                Ok(1)
+            } else {
+                transaction.execute(
+                    "INSERT INTO devices (id, nip, public_key, template_id, registered_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![registered_id, nip_text, public_key, request.template_id, now],
+                )
+            };
             if let Err(error) = inserted {
                 return Err(match &error {
                     rusqlite::Error::SqliteFailure(e, _)

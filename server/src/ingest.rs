@@ -247,7 +247,7 @@ fn malformed_reason(error: &RecordError) -> &'static str {
     }
 }
 
-fn security_event(
+pub(crate) fn security_event(
     connection: &Connection,
     kind: &str,
     device_id: &str,

@@ -106,3 +106,82 @@ async fn required_blink_ships_and_is_checked() {
     assert_eq!(result["status"], "accepted", "{result}");
     assert!(has_flag(&result, "ingest.blink_missing"), "{result}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_face_registers_with_new_code() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(1);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let mut phone = register_phone(server.address, &nip, &code).await;
+
+    // The used code cannot register a new face.
+    let reply = register_with_template(
+        server.address,
+        &nip,
+        &code,
+        &phone.key,
+        phone.device_id,
+        "template-2",
+    )
+    .await;
+    assert_eq!(reply.status, 403, "{}", reply.text());
+
+    // A new code from the admin registers the new face on the same device.
+    let second_code = admin.new_code(&nip).await;
+    let reply = register_with_template(
+        server.address,
+        &nip,
+        &second_code,
+        &phone.key,
+        phone.device_id,
+        "template-2",
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(
+        reply.json()["device_id"].as_str(),
+        Some(phone.device_id.to_string().as_str())
+    );
+    assert_eq!(count_rows(&server, "devices"), 1);
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
+    let events: i64 = connection
+        .query_row(
+            "SELECT COUNT(*) FROM security_events WHERE kind = 'device.face_reenrolled'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count events");
+    assert_eq!(events, 1, "the face change is kept for the admin");
+
+    // Records matched against the old face are now flagged; the new face is not.
+    let old_face = phone.next_record();
+    let result = upload(&phone, &old_face).await;
+    assert!(
+        has_flag(&result, "ingest.template_not_registered"),
+        "{result}"
+    );
+    let mut record = phone.next_record().record().clone();
+    record.template_id = "template-2".into();
+    let new_face = SignedRecord::sign(&record, &phone.key).expect("sign record");
+    phone.previous_hash = new_face.hash();
+    let result = upload(&phone, &new_face).await;
+    assert!(
+        !has_flag(&result, "ingest.template_not_registered"),
+        "{result}"
+    );
+
+    // Another key cannot take the device id over with a new code.
+    let third_code = admin.new_code(&nip).await;
+    let reply = register_with_template(
+        server.address,
+        &nip,
+        &third_code,
+        &new_key(),
+        phone.device_id,
+        "template-3",
+    )
+    .await;
+    assert_eq!(reply.status, 409, "{}", reply.text());
+}

@@ -434,11 +434,23 @@ pub async fn register_request(
     key: &Ed25519KeyPair,
     device_id: uuid::Uuid,
 ) -> Reply {
+    register_with_template(address, nip, code, key, device_id, "template-1").await
+}
+
+/// Sends a registration request that names the face template `template_id`.
+pub async fn register_with_template(
+    address: SocketAddr,
+    nip: &str,
+    code: &str,
+    key: &Ed25519KeyPair,
+    device_id: uuid::Uuid,
+    template_id: &str,
+) -> Reply {
     let body = json!({
         "enrollment_code": code,
         "nip": nip,
         "device_public_key": hex::encode(key.public_key().as_ref()),
-        "template_id": "template-1",
+        "template_id": template_id,
         "device_id": device_id.to_string(),
     })
     .to_string();
