@@ -163,9 +163,20 @@ impl Session {
         let answer: Value =
             serde_json::from_slice(&response.bytes().unwrap_or_default()).unwrap_or_default();
         if status > 299 {
-            bail!("{path} returned HTTP {status}: {answer}");
+            bail!("{}", describe_error(path, status, &answer));
         }
         Ok(answer)
+    }
+}
+
+/// Returns the server's error text in Bahasa Indonesia, the admin's language, with the
+/// path, status and error id for a script or a bug report. A body without the text (from a
+/// proxy, say) is shown as it came.
+fn describe_error(path: &str, status: u16, answer: &Value) -> String {
+    let error = &answer["error"];
+    match (error["messages"]["id"].as_str(), error["id"].as_str()) {
+        (Some(text), Some(id)) => format!("{text} ({path}: HTTP {status}, {id})"),
+        _ => format!("{path} returned HTTP {status}: {answer}"),
     }
 }
 

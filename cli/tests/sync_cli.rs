@@ -183,3 +183,38 @@ fn admin_register_and_sync_commands() {
     assert!(listed.contains("Kantor Bupati Jombang"), "{listed}");
     assert!(listed.contains("putusan server di dalam area"), "{listed}");
 }
+
+#[test]
+fn admin_error_in_indonesian() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let password_file = folder.path().join("admin-password");
+    std::fs::write(&password_file, "kata-sandi-uji-cli-2026\n").expect("password file");
+    let (_server, url) = start_server(folder.path(), &password_file);
+    let password = password_file.display().to_string();
+
+    let opd = run(&[
+        "admin",
+        "--server",
+        &url,
+        "--password-file",
+        &password,
+        "opd-add",
+        "--name",
+        "Dinas Kesehatan",
+    ]);
+    let output = Command::new(env!("CARGO_BIN_EXE_siperlu"))
+        .args(["admin", "--server", &url, "--password-file", &password])
+        .args(["asn-add", "--nip", "12345", "--name", "Budi", "--opd-id"])
+        .arg(opd.trim())
+        .output()
+        .expect("run siperlu");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("NIP"), "{error}");
+    assert!(error.contains("12345"), "{error}");
+    assert!(error.contains("HTTP 400"), "{error}");
+    assert!(
+        !error.contains("\"message\""),
+        "the text, not the JSON body: {error}"
+    );
+}

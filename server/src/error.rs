@@ -2,8 +2,10 @@
 //!
 //! Handlers work with rich internal errors (database, validation, NIP, request signing). Each
 //! maps into [`ApiError`], a small public enum that fixes the HTTP status and a stable message
-//! id from the catalog. The body is always `{"error": {"id": "...", "message": "..."}}`, so a
-//! phone can show the catalog text in its own locale and a script can branch on the id.
+//! id from the catalog. The body is always `{"error": {"id": "...", "message": "...",
+//! "messages": {"id": "...", "en": "..."}}}`: `message` is the English text, and `messages`
+//! holds it in Bahasa Indonesia and English, so a client shows the admin's or the ASN's
+//! language and a script can branch on the id.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -405,7 +407,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"id": self.id(), "message": self.message()}});
+        let body = json!({"error": {
+            "id": self.id(),
+            "message": self.message(),
+            "messages": {"id": self.message_indonesian(), "en": self.message()},
+        }});
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::TooManyRequests { retry_after_s, .. } = &self
             && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())

@@ -161,8 +161,15 @@ pub async fn post_records(
         .and_then(|result| result.reason_id)
         .unwrap_or("record.malformed");
     let id = "ingest.batch_rejected";
+    let values = [("reason", first_reason)];
+    let english = messages::format(id, Locale::En, &values);
+    let indonesian = messages::format(id, Locale::Id, &values);
     let body = json!({
-        "error": {"id": id, "message": messages::format(id, Locale::En, &[("reason", first_reason)])},
+        "error": {
+            "id": id,
+            "message": english,
+            "messages": {"id": indonesian, "en": english},
+        },
         "results": results,
     });
     let mut response = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();

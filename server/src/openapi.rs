@@ -122,7 +122,7 @@ pub fn document() -> Value {
                     "description": "Session cookie from POST /api/v1/admin/session; changes also need the x-csrf-token header."}
             },
             "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["id", "message"], "properties": {"id": {"type": "string", "examples": ["api.bad_signature"]}, "message": {"type": "string"}}}}},
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["id", "message", "messages"], "properties": {"id": {"type": "string", "examples": ["api.bad_signature"]}, "message": {"type": "string", "description": "English text"}, "messages": {"type": "object", "description": "The text in Bahasa Indonesia (id) and English (en)", "required": ["id", "en"], "properties": {"id": {"type": "string"}, "en": {"type": "string"}}}}}}},
                 "RegisterRequest": {"type": "object", "required": ["enrollment_code", "nip", "device_public_key", "template_id"], "properties": {
                     "enrollment_code": {"type": "string"}, "nip": {"type": "string", "pattern": "^[0-9]{18}$"},
                     "device_public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "template_id": {"type": "string", "maxLength": 128},
