@@ -200,6 +200,13 @@ pub async fn register(
                 )
                 .map_err(DbError::from)?;
             if reenrolled == 1 {
+                transaction
+                    .execute(
+                        "UPDATE device_templates SET replaced_at_ms = ?1
+                         WHERE device_id = ?2 AND replaced_at_ms IS NULL",
+                        params![now, registered_id],
+                    )
+                    .map_err(DbError::from)?;
                 crate::ingest::security_event(
                     &transaction,
                     "device.face_reenrolled",
@@ -226,6 +233,14 @@ pub async fn register(
                     _ => ApiError::from(DbError::from(error)),
                 });
             }
+            transaction
+                .execute(
+                    "INSERT INTO device_templates (device_id, template_id, registered_at_ms)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (device_id, template_id) DO UPDATE SET replaced_at_ms = NULL",
+                    params![registered_id, request.template_id, now],
+                )
+                .map_err(DbError::from)?;
             let config = build_config(
                 &transaction,
                 &registered_id,

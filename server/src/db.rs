@@ -170,6 +170,19 @@ CREATE TABLE request_nonces (
 ) WITHOUT ROWID;
 CREATE INDEX request_nonces_by_expiry ON request_nonces(expires_at_ms);
 "#,
+    r#"
+-- Face templates a device registered, and when a later registration replaced each. A record
+-- matched against a replaced template is still genuine if it was made before the replacement.
+CREATE TABLE device_templates (
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    template_id TEXT NOT NULL,
+    registered_at_ms INTEGER NOT NULL,
+    replaced_at_ms INTEGER,
+    PRIMARY KEY (device_id, template_id)
+) WITHOUT ROWID;
+INSERT INTO device_templates (device_id, template_id, registered_at_ms)
+    SELECT id, template_id, registered_at_ms FROM devices;
+"#,
 ];
 
 /// The schema version this server writes.

@@ -582,16 +582,19 @@ fn derive(
         flags.push(FLAG_BLINK_MISSING.into());
     }
 
-    // The face must have been matched against the template the server accepted with the
-    // enrollment code; another one means the face on the phone was replaced without it.
-    let registered_template: String = connection
+    // The face must have been matched against a template the server accepted with an
+    // enrollment code, and, for a template a later registration replaced, before that.
+    // Another one means the face on the phone was replaced without a code.
+    let template_registered: bool = connection
         .query_row(
-            "SELECT template_id FROM devices WHERE id = ?1",
-            params![device.id],
+            "SELECT EXISTS (SELECT 1 FROM device_templates
+             WHERE device_id = ?1 AND template_id = ?2
+               AND (replaced_at_ms IS NULL OR replaced_at_ms >= ?3))",
+            params![device.id, record.template_id, trusted_ms],
             |row| row.get(0),
         )
         .map_err(DbError::from)?;
-    if record.template_id != registered_template {
+    if !template_registered {
         flags.push(FLAG_TEMPLATE_NOT_REGISTERED.into());
     }
 

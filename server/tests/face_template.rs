@@ -128,6 +128,10 @@ async fn new_face_registers_with_new_code() {
     .await;
     assert_eq!(reply.status, 403, "{}", reply.text());
 
+    // A check-in made with the registered face, still offline when the new face registers.
+    let made_before = phone.next_record();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+
     // A new code from the admin registers the new face on the same device.
     let second_code = admin.new_code(&nip).await;
     let reply = register_with_template(
@@ -155,7 +159,13 @@ async fn new_face_registers_with_new_code() {
         .expect("count events");
     assert_eq!(events, 1, "the face change is kept for the admin");
 
-    // Records matched against the old face are now flagged; the new face is not.
+    // The check-in made before the change is genuine; one made after with the old face is
+    // flagged, and the new face is not.
+    let result = upload(&phone, &made_before).await;
+    assert!(
+        !has_flag(&result, "ingest.template_not_registered"),
+        "{result}"
+    );
     let old_face = phone.next_record();
     let result = upload(&phone, &old_face).await;
     assert!(
