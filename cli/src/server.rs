@@ -70,7 +70,7 @@ fn read_device_policy(path: &Path) -> anyhow::Result<DevicePolicy> {
     })?;
     DevicePolicy::from_toml(&text).map_err(|error| {
         anyhow::anyhow!(
-            "the device policy file {} is invalid: {error}; fix it and start the server again",
+            "cannot use the device policy file {}: {error}; fix it and start the server again",
             path.display()
         )
     })

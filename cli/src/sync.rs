@@ -53,9 +53,10 @@ fn client(
     data_dir: &std::path::Path,
     server: &str,
     options: SyncOptions,
+    locale: Locale,
 ) -> anyhow::Result<SyncClient> {
     let device = Arc::new(open_device(data_dir)?);
-    SyncClient::new(device, server, options).map_err(|error| localized(error, Locale::En))
+    SyncClient::new(device, server, options).map_err(|error| localized(error, locale))
 }
 
 /// Turns a sync error into an error whose first line is the catalog text in `locale`.
@@ -65,10 +66,15 @@ fn localized(error: SyncError, locale: Locale) -> anyhow::Error {
 
 pub fn register(args: RegisterArgs) -> anyhow::Result<()> {
     let locale = args.locale;
-    let client = client(&args.data_dir, &args.server, SyncOptions::default())?;
-    let registered = client
-        .register(&args.code)
-        .map_err(|error| localized(error, locale))?;
+    let client = client(&args.data_dir, &args.server, SyncOptions::default(), locale)?;
+    let registered = client.register(&args.code).map_err(|error| match error {
+        // Registration is not retried later, unlike records, so the ASN tries again.
+        SyncError::Unreachable { .. } => anyhow::anyhow!(
+            "{} ({error})",
+            siperlu_core::messages::format("sync.register_offline", locale, &[])
+        ),
+        _ => localized(error, locale),
+    })?;
     let places =
         registered.config.assignment.offices.len() + registered.config.assignment.dinas_luar.len();
 
@@ -114,7 +120,7 @@ pub fn sync(args: SyncArgs) -> anyhow::Result<()> {
         max_attempts: args.max_attempts,
         ..SyncOptions::default()
     };
-    let client = client(&args.data_dir, &args.server, options)?;
+    let client = client(&args.data_dir, &args.server, options, locale)?;
     let report = client.sync().map_err(|error| localized(error, locale))?;
 
     if args.json {

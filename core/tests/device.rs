@@ -865,6 +865,21 @@ fn reenrollment_waits_for_registration() {
         "the next registration sends the new face"
     );
 
+    // Another NIP is refused on the registered phone, and nothing changes.
+    let error = device
+        .set_nip("199001012015022001")
+        .expect_err("the phone is registered for NIP");
+    assert_eq!(error.message_id(), "device.nip_registered");
+    assert!(
+        error
+            .message(siperlu_core::messages::Locale::Id)
+            .contains("199001012015022001")
+    );
+    assert_eq!(
+        device.registration().expect("reads").map(|r| r.nip),
+        Some(NIP.to_string())
+    );
+
     // Setting the same NIP again does not drop the registration.
     device.set_nip(NIP).expect("the same NIP is accepted");
     assert_eq!(

@@ -248,6 +248,12 @@ pub async fn register(
                 now,
                 &server_config.device_policy,
             )?;
+
+            // Without a place the phone rejects the configuration, so the code must stay
+            // usable: returning here rolls the whole registration back.
+            if config.assignment.offices.is_empty() && config.assignment.dinas_luar.is_empty() {
+                return Err(ApiError::no_assignment());
+            }
             transaction.commit().map_err(DbError::from)?;
             Ok((registered_id, config, false))
         })

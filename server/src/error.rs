@@ -259,6 +259,16 @@ impl ApiError {
         }
     }
 
+    /// The ASN has no office or dinas luar place to check in at, so the phone could not use
+    /// the configuration. The code stays unused.
+    pub fn no_assignment() -> Self {
+        let id = "api.no_assignment";
+        ApiError::Conflict {
+            id,
+            message: text(id, &[]),
+        }
+    }
+
     /// The code is live but was issued for another NIP. The text never echoes either NIP.
     pub fn enrollment_code_other_nip() -> Self {
         let id = "api.enrollment_code_other_nip";

@@ -43,7 +43,7 @@ pub fn document() -> Value {
             "/api/v1/devices/register": {"post": {
                 "summary": "Register a device with a one-time enrollment code",
                 "requestBody": json_body("RegisterRequest"),
-                "responses": {"201": ok("Device registered, or the same device again for a repeat of its registration with a live code", "RegisterResponse"), "400": error_response("Invalid field or NIP"), "403": error_response("Unknown, used or expired enrollment code"), "409": error_response("Device key already registered"), "413": error_response("Body too large"), "429": error_response("Rate limited")}
+                "responses": {"201": ok("Device registered, or the same device again for a repeat of its registration with a live code", "RegisterResponse"), "400": error_response("Invalid field or NIP"), "403": error_response("Unknown, used or expired enrollment code"), "409": error_response("Device key already registered, or the ASN has no office or dinas luar assignment"), "413": error_response("Body too large"), "429": error_response("Rate limited")}
             }},
             "/api/v1/config": {"get": {
                 "summary": "Signed configuration of the calling device", "security": signed(),

@@ -195,3 +195,48 @@ async fn new_face_registers_with_new_code() {
     .await;
     assert_eq!(reply.status, 409, "{}", reply.text());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_without_assignment_keeps_code() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, _office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(2);
+    let asn = admin
+        .post_json(
+            "/api/v1/admin/asn",
+            &serde_json::json!({"nip": nip, "name": "ASN Baru", "opd_id": opd_id}),
+        )
+        .await;
+    assert_eq!(asn.status, 201, "{}", asn.text());
+    let code = admin.new_code(&nip).await;
+
+    let key = new_key();
+    let device_id = random_uuid();
+    let reply = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(reply.status, 409, "{}", reply.text());
+    assert_eq!(reply.error_id(), "api.no_assignment");
+    assert!(
+        reply.json()["error"]["messages"]["id"]
+            .as_str()
+            .is_some_and(|text| text.contains("penugasan")),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(count_rows(&server, "devices"), 0);
+
+    // Once the admin assigns an office, the same code works.
+    let (_, office_id) = admin.create_office("KB-02", "Kantor Camat").await;
+    let today = chrono::Utc::now().date_naive();
+    let assignment = admin
+        .post_json(
+            "/api/v1/admin/assignments",
+            &serde_json::json!({"nip": nip, "office_id": office_id,
+                "valid_from": today.to_string(),
+                "valid_until": (today + chrono::Duration::days(30)).to_string()}),
+        )
+        .await;
+    assert_eq!(assignment.status, 201, "{}", assignment.text());
+    let reply = register_request(server.address, &nip, &code, &key, device_id).await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+}

@@ -134,6 +134,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "a reason of at most 1000 characters",
     },
     Message {
+        id: "api.no_assignment",
+        id_text: "ASN ini belum ditugaskan ke kantor atau lokasi dinas luar, jadi belum dapat presensi. Minta admin OPD menambahkan penugasan, lalu daftar lagi dengan kode yang sama.",
+        en_text: "This ASN is not assigned to an office or a dinas luar location yet, so cannot check in. Ask the OPD admin to add an assignment, then register again with the same code.",
+    },
+    Message {
         id: "api.enrollment_code_other_nip",
         id_text: "Kode pendaftaran ini dibuat untuk NIP lain. Periksa NIP yang Anda isi, atau minta kode untuk NIP Anda kepada admin OPD.",
         en_text: "This enrollment code was issued for another NIP. Check the NIP you entered, or ask the OPD admin for a code for your NIP.",

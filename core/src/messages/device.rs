@@ -65,6 +65,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The photo cannot be read. Take the photo again.",
     },
     Message {
+        id: "device.nip_registered",
+        id_text: "Ponsel ini sudah terdaftar di server untuk NIP lain, jadi NIP {value} tidak dapat dipakai di sini. Untuk memakai ponsel ini bagi ASN lain, hapus data aplikasi Siperlu, lalu daftar dengan kode pendaftaran baru dari admin OPD.",
+        en_text: "This phone is registered with the server for another NIP, so NIP {value} cannot be used here. To use this phone for another ASN, clear the Siperlu app's data, then register with a new enrollment code from the OPD admin.",
+    },
+    Message {
         id: "device.invalid_fix",
         id_text: "Lokasi dari GPS tidak valid. Aktifkan GPS dengan akurasi tinggi, lalu coba lagi.",
         en_text: "The GPS location is invalid. Turn on high-accuracy GPS, then try again.",

@@ -20,6 +20,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The attendance server cannot be reached. Your attendance stays on the phone and is sent automatically later.",
     },
     Message {
+        id: "sync.register_offline",
+        id_text: "Server presensi tidak dapat dihubungi, jadi ponsel belum terdaftar. Periksa alamat server dan koneksi internet, lalu daftar lagi dengan kode yang sama.",
+        en_text: "The attendance server cannot be reached, so the phone is not registered yet. Check the server address and the internet connection, then register again with the same code.",
+    },
+    Message {
         id: "sync.not_registered",
         id_text: "Ponsel ini belum terdaftar di server. Minta kode pendaftaran kepada admin OPD.",
         en_text: "This phone is not registered with the server yet. Ask your OPD admin for an enrollment code.",

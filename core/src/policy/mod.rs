@@ -46,6 +46,7 @@ impl From<TimePolicyConfig> for TimePolicy {
 
 /// Working hours in office-local time; an `end` at or before `start` passes midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ShiftConfig {
     /// Local start, `HH:MM` or `HH:MM:SS`.
     pub start: NaiveTime,
@@ -62,6 +63,10 @@ impl Default for ShiftConfig {
         }
     }
 }
+
+/// Lowest match threshold a deployment may set. The face module itself accepts any cosine, so
+/// that `siperlu face eval` can explore low thresholds.
+pub const MIN_DEPLOYED_MATCH_THRESHOLD: f32 = 0.3;
 
 /// Every limit the server ships to the phones, as the server's device policy file states it.
 ///
@@ -99,7 +104,8 @@ impl Default for DevicePolicy {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("policy {field} is invalid: {detail}")]
 pub struct PolicyError {
-    /// The part: `location_policy`, `face_policy`, `time_policy` or `shift`.
+    /// The part: `location_policy`, `face_policy`, `time_policy`, `shift`, `plan_cutoff`, or
+    /// `file` for a file that does not parse.
     pub field: &'static str,
     /// The value that is wrong and what the part accepts.
     pub detail: String,
@@ -116,6 +122,21 @@ impl DevicePolicy {
         self.face_policy
             .validate()
             .map_err(|error| invalid("face_policy", error.to_string()))?;
+        if self.face_policy.match_threshold < MIN_DEPLOYED_MATCH_THRESHOLD {
+            return Err(invalid(
+                "face_policy",
+                format!(
+                    "match_threshold {} is below {MIN_DEPLOYED_MATCH_THRESHOLD}; different people scored up to 0.46 on the evaluation set (docs/BENCHMARKS.md), so such a threshold lets colleagues check in for each other",
+                    self.face_policy.match_threshold
+                ),
+            ));
+        }
+        if self.plan_cutoff == NaiveTime::MIN {
+            return Err(invalid(
+                "plan_cutoff",
+                "00:00 would close every day's work plan before the day starts; use a time such as \"10:00\"".to_string(),
+            ));
+        }
         if self.time_policy.max_clock_skew_ms <= 0 || self.time_policy.elapsed_drift_ppm < 0 {
             return Err(invalid(
                 "time_policy",
@@ -139,7 +160,14 @@ impl DevicePolicy {
             detail,
         };
         let written: toml::Table = toml::from_str(text).map_err(|error| file(error.to_string()))?;
-        let policy: DevicePolicy = toml::from_str(text).map_err(|error| file(error.to_string()))?;
+        let policy: DevicePolicy = toml::from_str(text).map_err(|error| {
+            let hint = if is_time_field(text, &error) {
+                "; write times as \"HH:MM\" in 24-hour form, for example \"07:30\""
+            } else {
+                ""
+            };
+            file(format!("{}{hint}", error.to_string().trim_end()))
+        })?;
         let known = toml::Table::try_from(&policy).map_err(|error| file(error.to_string()))?;
         if let Some(unknown) = first_unknown_key(&written, &known, "") {
             return Err(file(format!(
@@ -154,6 +182,20 @@ impl DevicePolicy {
     pub fn time_policy(&self) -> TimePolicy {
         self.time_policy.into()
     }
+}
+
+/// Whether the parse error points at a time: `plan_cutoff` or a shift's `start` or `end`.
+fn is_time_field(text: &str, error: &toml::de::Error) -> bool {
+    let Some(span) = error.span() else {
+        return false;
+    };
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |index| index + 1);
+    let line = text[line_start..].trim_start();
+    ["plan_cutoff", "start", "end"]
+        .iter()
+        .any(|key| line.starts_with(key))
 }
 
 /// Returns the dotted path of the first key of `written` that `known` lacks.
@@ -247,6 +289,36 @@ mod test {
         let error = policy.validate().expect_err("above 1");
         assert_eq!(error.field, "face_policy");
         assert!(error.detail.contains("match_threshold"), "{error}");
+    }
+
+    #[test]
+    fn unsafe_values_are_rejected() {
+        let error = DevicePolicy::from_toml("[face_policy]\nmatch_threshold = -1.0\n")
+            .expect_err("matches anyone");
+        assert_eq!(error.field, "face_policy");
+        assert!(error.detail.contains("below 0.3"), "{error}");
+
+        let error = DevicePolicy::from_toml("plan_cutoff = \"00:00\"\n").expect_err("closed");
+        assert_eq!(error.field, "plan_cutoff");
+    }
+
+    #[test]
+    fn partial_shift_keeps_default_end() {
+        let policy = DevicePolicy::from_toml("[shift]\nstart = \"08:00\"\n").expect("valid");
+        assert_eq!(
+            policy.shift.start,
+            NaiveTime::from_hms_opt(8, 0, 0).expect("time")
+        );
+        assert_eq!(policy.shift.end, ShiftConfig::default().end);
+    }
+
+    #[test]
+    fn bad_time_explains_format() {
+        let error = DevicePolicy::from_toml("plan_cutoff = \"7.30\"\n").expect_err("not a time");
+        assert!(error.detail.contains("HH:MM"), "{error}");
+        let error = DevicePolicy::from_toml("[face_policy]\nmatch_threshold = \"x\"\n")
+            .expect_err("not a number");
+        assert!(!error.detail.contains("HH:MM"), "{error}");
     }
 
     #[test]

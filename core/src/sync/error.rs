@@ -52,6 +52,12 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+/// Whether the catalog has a text for the server's error id that needs no values, so the
+/// phone can show the server's reason (a used enrollment code, say) instead of a general one.
+fn has_complete_text(error_id: &str) -> bool {
+    messages::text(error_id, Locale::Id).is_some_and(|text| !text.contains('{'))
+}
+
 impl SyncError {
     /// Returns the message catalog id to show the ASN.
     pub fn message_id(&self) -> &str {
@@ -59,6 +65,7 @@ impl SyncError {
             SyncError::InvalidServerUrl { .. } => "sync.invalid_server_url",
             SyncError::NotRegistered { .. } => "sync.not_registered",
             SyncError::Unreachable { .. } => "sync.offline",
+            SyncError::Refused { error_id, .. } if has_complete_text(error_id) => error_id,
             SyncError::Refused { .. } | SyncError::Protocol { .. } => "sync.refused",
             SyncError::UntrustedSignature { .. } => "sync.untrusted_server",
             SyncError::Device(error) => error.message_id(),
@@ -75,5 +82,35 @@ impl SyncError {
             SyncError::Device(error) => error.message(locale),
             _ => messages::format(self.message_id(), locale, &[]),
         }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn refused(error_id: &str) -> SyncError {
+        SyncError::Refused {
+            what: "registration",
+            status: 403,
+            error_id: error_id.to_string(),
+            message: "refused".to_string(),
+        }
+    }
+
+    #[test]
+    fn refusal_shows_server_reason() {
+        let error = refused("api.enrollment_code_invalid");
+        assert_eq!(error.message_id(), "api.enrollment_code_invalid");
+        assert!(error.message(Locale::Id).contains("Minta kode baru"));
+    }
+
+    #[test]
+    fn refusal_with_values_shows_general_text() {
+        // A catalog text with placeholders cannot be filled on the phone.
+        let with_values = messages::text("api.invalid_field", Locale::Id).expect("in catalog");
+        assert!(with_values.contains('{'));
+        assert_eq!(refused("api.invalid_field").message_id(), "sync.refused");
+        assert_eq!(refused("no.such_id").message_id(), "sync.refused");
     }
 }
