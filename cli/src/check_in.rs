@@ -22,8 +22,8 @@ pub struct EnrollArgs {
     /// Data folder of the simulated phone (after `siperlu device init`).
     #[arg(long)]
     data_dir: PathBuf,
-    /// NIP of the ASN (18 digits). Required at the first enrollment; a different NIP replaces
-    /// the registered one and its template.
+    /// NIP of the ASN (18 digits). Required at the first enrollment. Before registration a
+    /// different NIP replaces the earlier one and its template; a registered phone refuses it.
     #[arg(long)]
     nip: Option<String>,
     /// An enrollment photo (JPEG or PNG) of the ASN's face; give 3 to 5.

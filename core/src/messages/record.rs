@@ -30,13 +30,13 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "record.replay",
-        id_text: "Catatan presensi nomor {sequence} dikirim ulang setelah catatan yang lebih baru.",
-        en_text: "Attendance record number {sequence} was sent again after a newer record.",
+        id_text: "Catatan presensi ini dikirim ulang setelah catatan yang lebih baru dari perangkat yang sama.",
+        en_text: "This attendance record was sent again after a newer record from the same device.",
     },
     Message {
         id: "record.fork",
-        id_text: "Ada dua catatan presensi berbeda dengan nomor {sequence} dari perangkat yang sama.",
-        en_text: "Two different attendance records carry number {sequence} from the same device.",
+        id_text: "Ada dua catatan presensi berbeda dengan nomor urut yang sama dari perangkat ini.",
+        en_text: "Two different attendance records carry the same number from this device.",
     },
     Message {
         id: "record.wrong_device",
