@@ -444,6 +444,49 @@ async fn admin_errors_are_indonesian() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn admin_path_errors_are_html() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+
+    let unknown = admin.get("/admin/nope").await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "an unknown admin path gets a page, not JSON"
+    );
+    let html = unknown.text();
+    assert!(
+        html.contains("Halaman /admin/nope tidak ditemukan"),
+        "{html}"
+    );
+    assert!(!html.contains("Not found"), "{html}");
+
+    let wrong_method = admin.post_form("/admin/checkins", "x=1").await;
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        wrong_method
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "a wrong method on an admin page gets a page, not JSON"
+    );
+    let html = wrong_method.text();
+    assert!(
+        html.contains("Halaman ini tidak menerima permintaan POST"),
+        "{html}"
+    );
+    assert!(!html.contains("not supported"), "{html}");
+
+    // The JSON API under /api/v1/admin keeps its JSON errors.
+    let api = admin.get("/api/v1/admin/nope").await;
+    assert_eq!(api.status, 404);
+    assert_eq!(api.error_id(), "api.not_found");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn checkin_labels_are_indonesian() {
     let server = start_server(|_| {}).await;
     let admin = login_admin(server.address).await;

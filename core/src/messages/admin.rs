@@ -269,6 +269,16 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The form security token is invalid. Reload the page and try again.",
     },
     Message {
+        id: "admin.page_not_found",
+        id_text: "Halaman {path} tidak ditemukan. Buka /admin untuk kembali ke daftar presensi.",
+        en_text: "Page {path} not found. Open /admin to return to the check-in list.",
+    },
+    Message {
+        id: "admin.method_not_allowed",
+        id_text: "Halaman ini tidak menerima permintaan {method}. Buka halaman lewat menu lalu kirim formulirnya dari sana.",
+        en_text: "This page does not accept {method} requests. Open the page from the menu and submit its form there.",
+    },
+    Message {
         id: "admin.not_found",
         id_text: "Data tidak ditemukan.",
         en_text: "Not found.",
