@@ -79,6 +79,28 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
     })
 }
 
+/// Longest review reason, in characters.
+const MAX_REASON_CHARS: usize = 1000;
+
+/// Tells whether `flag` can filter check-ins: `any`, or a flag id of the form `area.reason`
+/// in lowercase ASCII letters, digits and `_`. An id that ingest no longer raises is still
+/// accepted, because older records may carry it.
+fn is_flag_filter(flag: &str) -> bool {
+    if flag == "any" {
+        return true;
+    }
+    let part_ok = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match flag.split_once('.') {
+        Some((area, reason)) => part_ok(area) && part_ok(reason),
+        None => false,
+    }
+}
+
 /// Lists check-ins matching `filter`, newest first, at most 500.
 pub fn list_checkins(
     connection: &Connection,
@@ -113,6 +135,9 @@ pub fn list_checkins(
         values.push(status);
     }
     if let Some(flag) = non_empty(&filter.flag) {
+        if !is_flag_filter(&flag) {
+            return Err(ApiError::invalid_value("flag", &flag, "api.expected_flag"));
+        }
         if flag == "any" {
             clauses.push("r.flags <> ''");
         } else {
@@ -163,11 +188,17 @@ pub fn review_checkin(
     if decision == Decision::Reject && reason.is_empty() {
         return Err(ApiError::invalid_with_id("admin.reason_required", &[]));
     }
-    if reason.chars().count() > 1000 {
-        return Err(ApiError::invalid_value(
+    let length = reason.chars().count();
+    if length > MAX_REASON_CHARS {
+        return Err(ApiError::invalid_field_text(
             "reason",
-            &reason.chars().count().to_string(),
-            "api.expected_reason",
+            &crate::error::text(
+                "admin_form.reason_length",
+                &[
+                    ("length", &length.to_string()),
+                    ("max_length", &MAX_REASON_CHARS.to_string()),
+                ],
+            ),
         ));
     }
     let (status, action) = match decision {
@@ -232,4 +263,35 @@ pub async fn get_checkins(
         .call(move |connection| list_checkins(connection, &filter))
         .await?;
     Ok(Json(list))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn flag_filter_accepts_flag_ids() {
+        for flag in [
+            "any",
+            "location.mock_provider",
+            "record.chain_break",
+            "x1.y_2",
+        ] {
+            assert!(is_flag_filter(flag), "{flag}");
+        }
+    }
+
+    #[test]
+    fn flag_filter_rejects_malformed_ids() {
+        for flag in [
+            "foo",
+            "Location.mock",
+            ".stale",
+            "location.",
+            "a.b.c",
+            "a b.c",
+        ] {
+            assert!(!is_flag_filter(flag), "{flag}");
+        }
+    }
 }

@@ -378,6 +378,47 @@ async fn admin_errors_are_indonesian() {
         html.contains("Nilai done pada kolom Status verifikasi tidak valid"),
         "{html}"
     );
+    assert!(
+        html.contains("Gunakan Menunggu (pending), Disetujui (approved) atau Ditolak (rejected)"),
+        "the page names the labels it shows: {html}"
+    );
+
+    let bad_flag = admin.get("/admin/checkins?flag=foo").await;
+    assert_eq!(bad_flag.status, 400, "{}", bad_flag.text());
+    let html = bad_flag.text();
+    assert!(
+        html.contains("Nilai foo pada kolom Tanda tidak valid"),
+        "{html}"
+    );
+    let old_flag = admin
+        .get("/admin/checkins?flag=location.retired_check")
+        .await;
+    assert_eq!(
+        old_flag.status,
+        200,
+        "a well-formed flag id that no record carries lists nothing: {}",
+        old_flag.text()
+    );
+
+    let long_reason = admin
+        .post_form(
+            "/admin/checkins/x/review",
+            &format!(
+                "csrf_token={}&decision=reject&reason={}",
+                admin.csrf_token,
+                "a".repeat(5000)
+            ),
+        )
+        .await;
+    assert_eq!(long_reason.status, 400, "{}", long_reason.text());
+    let html = long_reason.text();
+    assert!(
+        html.contains(
+            "Kolom Alasan tidak valid: panjangnya 5000 karakter, padahal yang diterima paling banyak 1000 karakter"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Nilai 5000"), "{html}");
 
     let unknown_asn = admin
         .post_form(
@@ -425,11 +466,17 @@ async fn admin_errors_are_indonesian() {
         .await;
     assert_eq!(bad_month.status, 400);
     assert!(
-        bad_month
-            .text()
-            .contains("Gunakan bulan dengan format tttt-bb"),
+        bad_month.text().contains(
+            "Nilai bad pada kolom Bulan tidak valid. Gunakan bulan dengan format tttt-bb"
+        ),
         "{}",
         bad_month.text()
+    );
+    let export_form = admin.get("/admin/export").await;
+    assert!(
+        export_form.text().contains("Bulan (tttt-bb)"),
+        "the form names the format as its error does: {}",
+        export_form.text()
     );
 
     let no_query = admin.get("/admin/export/recap").await;

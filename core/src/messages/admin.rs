@@ -210,7 +210,7 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.export_month",
-        id_text: "Bulan (yyyy-mm)",
+        id_text: "Bulan (tttt-bb)",
         en_text: "Month (yyyy-mm)",
     },
     Message {
