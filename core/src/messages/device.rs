@@ -65,6 +65,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The photo cannot be read. Take the photo again.",
     },
     Message {
+        id: "device.photo_unreadable",
+        id_text: "Berkas foto {path} tidak dapat dibuka ({detail}). Periksa nama dan lokasi berkas, lalu coba lagi.",
+        en_text: "The photo file {path} cannot be opened ({detail}). Check the file name and location, then try again.",
+    },
+    Message {
         id: "device.invalid_fix",
         id_text: "Lokasi dari GPS tidak valid. Aktifkan GPS dengan akurasi tinggi, lalu coba lagi.",
         en_text: "The GPS location is invalid. Turn on high-accuracy GPS, then try again.",
