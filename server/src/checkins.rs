@@ -252,6 +252,43 @@ pub fn list_audit(connection: &Connection, limit: i64) -> Result<Vec<AuditEntry>
     Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
 }
 
+/// One security event, such as a phone that registered a new face, with the ASN of its
+/// device when the device is known.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityEvent {
+    pub at_ms: i64,
+    /// Event id, such as `device.face_reenrolled` or `record.bad_signature`.
+    pub kind: String,
+    pub device_id: Option<String>,
+    pub asn_name: Option<String>,
+}
+
+/// Returns the newest security events, at most `limit`.
+pub fn list_security_events(
+    connection: &Connection,
+    limit: i64,
+) -> Result<Vec<SecurityEvent>, ApiError> {
+    let mut statement = connection
+        .prepare(
+            "SELECT e.at_ms, e.kind, e.device_id, a.name FROM security_events e
+             LEFT JOIN devices d ON d.id = e.device_id
+             LEFT JOIN asn a ON a.nip = d.nip
+             ORDER BY e.id DESC LIMIT ?1",
+        )
+        .map_err(DbError::from)?;
+    let rows = statement
+        .query_map([limit], |row| {
+            Ok(SecurityEvent {
+                at_ms: row.get(0)?,
+                kind: row.get(1)?,
+                device_id: row.get(2)?,
+                asn_name: row.get(3)?,
+            })
+        })
+        .map_err(DbError::from)?;
+    Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
+}
+
 /// `GET /api/v1/admin/checkins`: the filtered check-in list as JSON.
 pub async fn get_checkins(
     State(state): State<AppState>,

@@ -303,7 +303,16 @@ async fn enrollment_code_from_page_registers() {
 
     let list = admin.get("/admin/asn").await;
     assert_eq!(list.status, 200);
-    assert!(list.text().contains(&nip), "{}", list.text());
+    let html = list.text();
+    assert!(html.contains(&nip), "{html}");
+    assert!(
+        html.contains("Kode pendaftaran yang dibuat"),
+        "the page has a column of issued codes: {html}"
+    );
+    assert!(
+        html.contains(", belum dipakai, berlaku sampai "),
+        "the code from enroll_asn is listed as unused: {html}"
+    );
 
     let created = admin
         .post_form(
@@ -321,6 +330,17 @@ async fn enrollment_code_from_page_registers() {
         .to_string();
     assert_eq!(code.len(), 10, "{code}");
     register_phone(server.address, &nip, &code).await;
+
+    let list = admin.get("/admin/asn").await;
+    let html = list.text();
+    assert!(
+        html.contains(", dipakai "),
+        "the used code is listed as used: {html}"
+    );
+    assert!(
+        !html.contains(&code),
+        "the code itself is never shown again"
+    );
 
     let forged = admin
         .post_form(
