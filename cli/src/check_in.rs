@@ -289,7 +289,10 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ("day", &outcome.attendance_day.to_string()),
             ("zone", outcome.zone.abbreviation()),
             ("office", &outcome.office_name),
-            ("distance_m", &decimal(outcome.distance_m, locale)),
+            (
+                "distance",
+                &messages::units::format_distance_m(outcome.distance_m, locale),
+            ),
             (
                 "lat",
                 &format!("{:.7}", f64::from(outcome.latitude_e7) / 1e7),

@@ -306,6 +306,22 @@ fn check_in_far_and_inaccurate_texts() {
         .clone();
     let outside_text = outside["id_text"].as_str().expect("text");
     assert!(outside_text.contains(" km di luar area"), "{outside_text}");
+    let output = succeed(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.3",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "8",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" km, lokasi "), "summary in km: {stdout}");
 
     // An accuracy circle of 5 km: the uncertain verdict says the accuracy is too poor, so
     // the location flag is not shown again.

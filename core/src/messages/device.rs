@@ -26,8 +26,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "device.summary",
-        id_text: "Hari presensi {day} {zone}, {office}, jarak {distance_m} m, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
-        en_text: "Attendance day {day} {zone}, {office}, distance {distance_m} m, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",
+        id_text: "Hari presensi {day} {zone}, {office}, jarak {distance}, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
+        en_text: "Attendance day {day} {zone}, {office}, distance {distance}, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",
     },
     Message {
         id: "device.not_initialised",
