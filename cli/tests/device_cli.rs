@@ -323,7 +323,7 @@ fn check_in_far_and_inaccurate_texts() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(" km, lokasi "), "summary in km: {stdout}");
 
-    // An accuracy circle of 5 km: the uncertain verdict says the accuracy is too poor, so
+    // An accuracy circle of 5 km: the uncertain verdict already reports the poor accuracy, so
     // the location flag is not shown again.
     let output = succeed(&[
         "device",

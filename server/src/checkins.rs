@@ -79,7 +79,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
     })
 }
 
-/// Longest review reason, in characters.
+/// Maximum length of a review reason, in characters.
 const MAX_REASON_CHARS: usize = 1000;
 
 /// Tells whether `flag` can filter check-ins: `any`, or a flag id of the form `area.reason`

@@ -415,7 +415,7 @@ fn collect_reasons(
 }
 
 /// Drops `location.poor_accuracy` from the reasons shown to the ASN when
-/// `geofence.uncertain` is among them, because both then say that the GPS accuracy is too
+/// `geofence.uncertain` is among them, because both then report that the GPS accuracy is too
 /// poor. The record keeps both ids, so the admin still sees the flag.
 fn without_repeated_accuracy(reasons: Vec<ReasonText>) -> Vec<ReasonText> {
     let uncertain = reasons
