@@ -24,7 +24,8 @@ pub struct AdminArgs {
     /// File holding the admin's password (its first line).
     #[arg(long)]
     password_file: PathBuf,
-    /// Print the server's JSON response instead of the id alone.
+    /// Print the server's JSON response instead of the plain output (the new id, the
+    /// enrollment code, or one line per check-in).
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -35,6 +36,7 @@ pub struct AdminArgs {
 enum AdminCommand {
     /// Add an OPD (government agency); prints its id.
     OpdAdd {
+        /// Name of the OPD, 1 to 200 characters, for example "Dinas Kesehatan".
         #[arg(long)]
         name: String,
     },
@@ -43,8 +45,10 @@ enum AdminCommand {
         /// Short stable code, for example KB-SDA.
         #[arg(long)]
         code: String,
+        /// Office name as admins and ASN see it, 1 to 200 characters.
         #[arg(long)]
         name: String,
+        /// Id of the OPD the office belongs to, as `opd-add` printed it.
         #[arg(long)]
         opd_id: i64,
         /// IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
@@ -59,24 +63,31 @@ enum AdminCommand {
         /// NIP, 18 digits.
         #[arg(long)]
         nip: String,
+        /// Full name of the ASN, 1 to 200 characters.
         #[arg(long)]
         name: String,
+        /// Id of the ASN's OPD, as `opd-add` printed it.
         #[arg(long)]
         opd_id: i64,
     },
     /// Assign an ASN to an office from one date to another (YYYY-MM-DD); prints its id.
     Assign {
+        /// NIP of the ASN, 18 digits.
         #[arg(long)]
         nip: String,
+        /// Id of the office, as `office-add` printed it.
         #[arg(long)]
         office_id: i64,
+        /// First day of the assignment (YYYY-MM-DD).
         #[arg(long)]
         from: String,
+        /// Last day of the assignment (YYYY-MM-DD), included.
         #[arg(long)]
         until: String,
     },
     /// Issue a one-time enrollment code for an ASN's phone; prints the code.
     Code {
+        /// NIP of the ASN, 18 digits.
         #[arg(long)]
         nip: String,
         /// Minutes the code stays valid.
@@ -367,6 +378,28 @@ fn format_office_time(time_ms: i64, zone_name: &str) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// Wraps the admin options in a command, as `siperlu admin` does.
+    #[derive(clap::Parser)]
+    struct AdminCli {
+        #[command(flatten)]
+        admin: AdminArgs,
+    }
+
+    #[test]
+    fn every_admin_option_has_help() {
+        let command = <AdminCli as clap::CommandFactory>::command();
+        let mut missing = Vec::new();
+        let commands = std::iter::once(&command).chain(command.get_subcommands());
+        for subcommand in commands {
+            for argument in subcommand.get_arguments() {
+                if argument.get_id() != "help" && argument.get_help().is_none() {
+                    missing.push(format!("{} --{}", subcommand.get_name(), argument.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
 
     #[test]
     fn checkins_use_office_zone_and_indonesian() {

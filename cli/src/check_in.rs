@@ -65,7 +65,8 @@ pub struct CheckInArgs {
     #[arg(long, allow_hyphen_values = true)]
     lon: f64,
     /// Accuracy radius of the fix in metres (68 % confidence, as Android reports it).
-    #[arg(long)]
+    /// A negative value is accepted here so that the check-in rejects it with its own text.
+    #[arg(long, allow_hyphen_values = true)]
     accuracy: f64,
     /// Mark the fix as coming from a mock location provider.
     #[arg(long)]
@@ -96,7 +97,13 @@ Every well-formed attempt is recorded, rejected ones too, and the command exits 
 malformed input (an unreadable photo, invalid coordinates) exits with 1 and records nothing.";
 
 /// Opens the simulated phone's device API on the default models (`scripts/setup` fetches them).
+/// A device error names its cause in English; [`open_device_in`] uses the command's locale.
 pub fn open_device(data_dir: &Path) -> anyhow::Result<Device> {
+    open_device_in(data_dir, Locale::En)
+}
+
+/// Opens the device API like [`open_device`], with device errors in `locale`.
+pub fn open_device_in(data_dir: &Path, locale: Locale) -> anyhow::Result<Device> {
     if !data_dir.join(STORE_FILE).is_file() {
         bail!(
             "{} has no store; run `siperlu device init --data-dir {}` first",
@@ -108,7 +115,7 @@ pub fn open_device(data_dir: &Path) -> anyhow::Result<Device> {
     let engine = FaceEngine::new(FaceEngineConfig::default())
         .context("cannot load the face models; run scripts/setup")?;
     Device::open(data_dir, vault, Arc::new(engine), Arc::new(SystemClock))
-        .map_err(|error| localized(error, Locale::En))
+        .map_err(|error| localized(error, locale))
 }
 
 /// Turns a device error into an error whose first line is the catalog text in `locale`,
@@ -137,13 +144,27 @@ fn simulator_hint(error: &DeviceError) -> Option<&'static str> {
     }
 }
 
-fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read photo {}", path.display()))
+/// Reads a photo file. The error is the catalog text in `locale`, with the operating system's
+/// reason (such as "No such file or directory") in brackets.
+fn read_photo(path: &Path, locale: Locale) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| {
+        anyhow::anyhow!(
+            "{}",
+            messages::format(
+                "device.photo_unreadable",
+                locale,
+                &[
+                    ("path", &path.display().to_string()),
+                    ("detail", &error.to_string())
+                ],
+            )
+        )
+    })
 }
 
 pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
     let locale = args.locale;
-    let device = open_device(&args.data_dir)?;
+    let device = open_device_in(&args.data_dir, locale)?;
     if let Some(nip) = &args.nip {
         let registered = device.registration().map_err(|e| localized(e, locale))?;
         if registered.as_ref().map(|registration| &registration.nip) != Some(nip) {
@@ -154,7 +175,7 @@ pub fn enroll(args: EnrollArgs) -> anyhow::Result<()> {
     let photos = args
         .photos
         .iter()
-        .map(|path| read_photo(path))
+        .map(|path| read_photo(path, locale))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
     let outcome = device
@@ -194,9 +215,9 @@ pub fn check_in(args: CheckInArgs) -> anyhow::Result<()> {
     )
     .map_err(|error| localized(error.into(), locale))?;
 
-    let mut frames = vec![read_photo(&args.selfie)?];
+    let mut frames = vec![read_photo(&args.selfie, locale)?];
     for path in &args.frames {
-        frames.push(read_photo(path)?);
+        frames.push(read_photo(path, locale)?);
     }
     let refs: Vec<&[u8]> = frames.iter().map(Vec::as_slice).collect();
     let kind = match args.kind {
@@ -204,7 +225,7 @@ pub fn check_in(args: CheckInArgs) -> anyhow::Result<()> {
         KindArg::Out => AttendanceKind::CheckOut,
     };
 
-    let device = open_device(&args.data_dir)?;
+    let device = open_device_in(&args.data_dir, locale)?;
     let outcome = device
         .check_in(kind, &refs, fix)
         .map_err(|e| localized(e, locale))?;
@@ -268,7 +289,10 @@ fn print_outcome(outcome: &CheckInOutcome, locale: Locale) {
             ("day", &outcome.attendance_day.to_string()),
             ("zone", outcome.zone.abbreviation()),
             ("office", &outcome.office_name),
-            ("distance_m", &decimal(outcome.distance_m, locale)),
+            (
+                "distance",
+                &messages::units::format_distance_m(outcome.distance_m, locale),
+            ),
             (
                 "lat",
                 &format!("{:.7}", f64::from(outcome.latitude_e7) / 1e7),

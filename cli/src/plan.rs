@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use chrono::{NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
 use siperlu_core::device::DeviceConfig;
@@ -68,6 +68,9 @@ pub struct ShowArgs {
     /// office zone, or WIB before any configuration].
     #[arg(long)]
     zone: Option<String>,
+    /// Language of messages: `id` (Bahasa Indonesia) or `en`.
+    #[arg(long, default_value = "id", value_parser = crate::parse_locale)]
+    locale: Locale,
     /// Print the revision as JSON.
     #[arg(long)]
     json: bool,
@@ -85,7 +88,8 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
     let items = args
         .items
         .iter()
-        .map(|text| parse_item(text))
+        .enumerate()
+        .map(|(index, text)| parse_item(text, index + 1, locale))
         .collect::<anyhow::Result<Vec<_>>>()?;
     if let Some(index) = items.iter().position(|item| item.title.is_empty()) {
         bail!(
@@ -102,8 +106,12 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
     let config = stored_config(&store)?;
     let zone = time::parse_office_zone(&plan_zone_name(args.zone.as_deref(), config.as_ref()))?;
     let cutoff = match &args.cutoff {
-        Some(text) => NaiveTime::parse_from_str(text, "%H:%M")
-            .with_context(|| format!("--cutoff {text:?} is not HH:MM"))?,
+        Some(text) => NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| {
+            anyhow!(
+                "{}",
+                messages::format("plan.invalid_cutoff", locale, &[("value", text)])
+            )
+        })?,
         None => config
             .as_ref()
             .map(|config| config.plan_cutoff)
@@ -146,8 +154,12 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
     let config = stored_config(&store)?;
     let zone = time::parse_office_zone(&plan_zone_name(args.zone.as_deref(), config.as_ref()))?;
     let day = match &args.day {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .with_context(|| format!("--day {text:?} is not YYYY-MM-DD"))?,
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            anyhow!(
+                "{}",
+                messages::format("plan.invalid_day", args.locale, &[("value", text)])
+            )
+        })?,
         None => {
             let anchor = store.latest_time_anchor()?;
             let trusted = time::estimate_trusted_time(
@@ -160,7 +172,10 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
         }
     };
     let Some(latest) = store.latest_plan(&args.nip, day)? else {
-        bail!("no work plan saved for {day}; save one with `siperlu device plan set`");
+        bail!(
+            "{}",
+            messages::format("plan.none_saved", args.locale, &[("day", &day.to_string())])
+        );
     };
     let number = latest.revision().revision;
     // NOTE: only the 1 000 latest refusals are searched; a phone gets at most a few a day.
@@ -190,33 +205,48 @@ fn plan_zone_name(option: Option<&str>, config: Option<&DeviceConfig>) -> String
     }
 }
 
-/// Parses "TITLE|EXPECTED OUTPUT|HH:MM-HH:MM|STATUS|NOTE".
-fn parse_item(text: &str) -> anyhow::Result<PlanItem> {
+/// Parses item number `number` (from 1), written as "TITLE|EXPECTED OUTPUT|HH:MM-HH:MM|STATUS|NOTE".
+/// Errors are catalog texts in `locale` that name the item by its number.
+fn parse_item(text: &str, number: usize, locale: Locale) -> anyhow::Result<PlanItem> {
+    let number_text = number.to_string();
     let parts: Vec<&str> = text.split('|').map(str::trim).collect();
     if parts.len() > 5 {
         bail!(
-            "item {text:?} has {} parts; use at most TITLE|EXPECTED OUTPUT|HH:MM-HH:MM|STATUS|NOTE",
-            parts.len()
+            "{}",
+            messages::format(
+                "plan.item_parts",
+                locale,
+                &[("index", &number_text), ("count", &parts.len().to_string())]
+            )
         );
     }
     let part = |index: usize| parts.get(index).copied().unwrap_or("");
 
     let window = match part(2) {
         "" => None,
-        range => {
-            let (start, end) = range
-                .split_once('-')
-                .with_context(|| format!("time window {range:?} is not HH:MM-HH:MM"))?;
-            Some(TimeWindow {
-                start_minute: minutes_after_midnight(start)?,
-                end_minute: minutes_after_midnight(end)?,
-            })
-        }
+        range => Some(parse_window(range).ok_or_else(|| {
+            anyhow!(
+                "{}",
+                messages::format(
+                    "plan.invalid_window",
+                    locale,
+                    &[("index", &number_text), ("window", range)]
+                )
+            )
+        })?),
     };
     let status = match part(3) {
         "" => PlanStatus::Planned,
-        name => PlanStatus::from_name(name)
-            .with_context(|| format!("status {name:?} is not planned, done or not_done"))?,
+        name => PlanStatus::from_name(name).ok_or_else(|| {
+            anyhow!(
+                "{}",
+                messages::format(
+                    "plan.invalid_status",
+                    locale,
+                    &[("index", &number_text), ("status", name)]
+                )
+            )
+        })?,
     };
     Ok(PlanItem {
         title: part(0).to_string(),
@@ -227,13 +257,23 @@ fn parse_item(text: &str) -> anyhow::Result<PlanItem> {
     })
 }
 
-fn minutes_after_midnight(text: &str) -> anyhow::Result<u16> {
+/// Parses "HH:MM-HH:MM" into a window that starts before it ends; the end may be 24:00.
+fn parse_window(range: &str) -> Option<TimeWindow> {
+    let (start, end) = range.split_once('-')?;
+    let window = TimeWindow {
+        start_minute: minutes_after_midnight(start.trim())?,
+        end_minute: minutes_after_midnight(end.trim())?,
+    };
+    (window.start_minute < window.end_minute).then_some(window)
+}
+
+/// Minutes after local midnight of "HH:MM", or 1440 for "24:00".
+fn minutes_after_midnight(text: &str) -> Option<u16> {
     if text == "24:00" {
-        return Ok(plan::MINUTES_PER_DAY);
+        return Some(plan::MINUTES_PER_DAY);
     }
-    let time = NaiveTime::parse_from_str(text, "%H:%M")
-        .with_context(|| format!("{text:?} is not HH:MM"))?;
-    Ok((chrono::Timelike::hour(&time) * 60 + chrono::Timelike::minute(&time)) as u16)
+    let time = NaiveTime::parse_from_str(text, "%H:%M").ok()?;
+    Some((chrono::Timelike::hour(&time) * 60 + chrono::Timelike::minute(&time)) as u16)
 }
 
 /// Prints a revision. `refused` is the server's rejection of it, which sync keeps in the store.
@@ -326,6 +366,55 @@ mod test {
                 end: NaiveTime::from_hms_opt(16, 0, 0).expect("time"),
             },
         }
+    }
+
+    #[test]
+    fn item_window_parsed() {
+        let item = parse_item("Rapat|Notulen|08:00-24:00|done", 1, Locale::Id).expect("item");
+        assert_eq!(
+            item.window,
+            Some(TimeWindow {
+                start_minute: 480,
+                end_minute: 1440
+            })
+        );
+        assert_eq!(item.status, PlanStatus::Done);
+    }
+
+    #[test]
+    fn item_errors_are_catalog_texts() {
+        let cases = [
+            (
+                "A|B|10:00-09:00",
+                "Jam kegiatan nomor 2 (10:00-09:00) tidak valid",
+            ),
+            (
+                "A|B|09:00-09:00",
+                "Jam kegiatan nomor 2 (09:00-09:00) tidak valid",
+            ),
+            (
+                "A|B|25:00-26:00",
+                "Jam kegiatan nomor 2 (25:00-26:00) tidak valid",
+            ),
+            ("A|B|0900", "Jam kegiatan nomor 2 (0900) tidak valid"),
+            (
+                "A|B||selesai",
+                "Status kegiatan nomor 2 (selesai) tidak dikenal",
+            ),
+            ("A|B|||C|D", "Kegiatan nomor 2 berisi 6 bagian"),
+        ];
+        for (text, expected) in cases {
+            let error = parse_item(text, 2, Locale::Id).expect_err(text).to_string();
+            assert!(error.contains(expected), "{text}: {error}");
+            assert!(!error.contains("encoding"), "{text}: {error}");
+        }
+        let english = parse_item("A|B||selesai", 1, Locale::En)
+            .expect_err("unknown status")
+            .to_string();
+        assert!(
+            english.contains("Use planned, done or not_done"),
+            "{english}"
+        );
     }
 
     #[test]

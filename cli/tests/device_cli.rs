@@ -238,6 +238,119 @@ fn check_in_text_is_indonesian() {
 }
 
 #[test]
+fn check_in_input_errors_are_catalog_texts() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = set_up_phone(folder.path());
+    let missing = folder.path().join("missing.jpg").display().to_string();
+    let output = siperlu(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &missing,
+        "--lat",
+        "-5.1477",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "8",
+    ]);
+    assert!(!output.status.success(), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("Berkas foto {missing} tidak dapat dibuka")),
+        "{}",
+        text(&output)
+    );
+
+    // A negative accuracy reaches the fix check instead of being read as an option.
+    let output = siperlu(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.1477",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "-3",
+    ]);
+    assert!(!output.status.success(), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Lokasi dari GPS tidak valid"),
+        "{}",
+        text(&output)
+    );
+    assert!(!stderr.contains("unexpected argument"), "{}", text(&output));
+    assert_eq!(record_count(&data_dir), 0);
+}
+
+#[test]
+fn check_in_far_and_inaccurate_texts() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = set_up_phone(folder.path());
+
+    // About 17 km south of the fence: the distance is in kilometres.
+    let far = check_in(&data_dir, &photo("obama.jpg"), "-5.3", &[]);
+    let outside = far["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .find(|reason| reason["id"] == "geofence.outside")
+        .expect("outside reason")
+        .clone();
+    let outside_text = outside["id_text"].as_str().expect("text");
+    assert!(outside_text.contains(" km di luar area"), "{outside_text}");
+    let output = succeed(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.3",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "8",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" km, lokasi "), "summary in km: {stdout}");
+
+    // An accuracy circle of 5 km: the uncertain verdict already reports the poor accuracy, so
+    // the location flag is not shown again.
+    let output = succeed(&[
+        "device",
+        "check-in",
+        "--data-dir",
+        &data_dir,
+        "--selfie",
+        &photo("obama.jpg"),
+        "--lat",
+        "-5.1477",
+        "--lon",
+        "119.4327",
+        "--accuracy",
+        "5000",
+        "--json",
+    ]);
+    let inaccurate: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("check-in prints JSON");
+    let ids = reason_ids(&inaccurate);
+    assert!(ids.contains(&"geofence.uncertain".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"location.poor_accuracy".to_string()),
+        "{ids:?}"
+    );
+}
+
+#[test]
 fn check_in_without_setup_fails() {
     let folder = tempfile::tempdir().expect("temp dir");
     let data_dir = folder.path().join("phone").display().to_string();

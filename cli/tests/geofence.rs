@@ -151,7 +151,7 @@ fn outside_reports_nearest_office_and_distance() {
         "{distance_m} vs {expected_m}"
     );
     let message = json["reasons"][0]["message"].as_str().expect("message");
-    assert!(message.starts_with("You are 121."), "{message}");
+    assert!(message.starts_with("You are 121 m outside"), "{message}");
 }
 
 #[test]

@@ -169,9 +169,56 @@ fn plan_rejects_bad_edits() {
     ]);
     assert!(!bad_status.status.success());
     assert!(
-        String::from_utf8_lossy(&bad_status.stderr).contains("not planned, done or not_done"),
+        String::from_utf8_lossy(&bad_status.stderr)
+            .contains("Status kegiatan nomor 1 (selesai) tidak dikenal"),
         "{}",
         text(&bad_status)
+    );
+
+    let reversed_window = siperlu(&[
+        "device",
+        "plan",
+        "set",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--item",
+        "Apel",
+        "--item",
+        "Rapat|Notulen|10:00-09:00",
+    ]);
+    assert!(!reversed_window.status.success());
+    let stderr = String::from_utf8_lossy(&reversed_window.stderr);
+    assert!(
+        stderr.contains("Jam kegiatan nomor 2 (10:00-09:00) tidak valid"),
+        "{}",
+        text(&reversed_window)
+    );
+    assert!(
+        !stderr.contains("encoding"),
+        "no encoder text: {}",
+        text(&reversed_window)
+    );
+
+    let bad_day = siperlu(&[
+        "device",
+        "plan",
+        "show",
+        "--data-dir",
+        data_dir,
+        "--nip",
+        NIP,
+        "--day",
+        "4-12-2026",
+        "--locale",
+        "en",
+    ]);
+    assert!(!bad_day.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_day.stderr).contains("The date 4-12-2026 is invalid"),
+        "{}",
+        text(&bad_day)
     );
 
     let bad_nip = siperlu(&[

@@ -54,6 +54,11 @@ fn first_start_prints_password_once() {
             .any(|line| line.contains("One-time password: ")),
         "first start prints a one-time password: {lines:?}"
     );
+    let admin_line = format!("Admin pages: http://{address}/admin");
+    assert!(
+        lines.contains(&admin_line),
+        "start prints the admin page address: {lines:?}"
+    );
     let health = get_healthz(&address);
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     first.kill().expect("stop server");

@@ -558,6 +558,34 @@ pub struct EnrollmentCode {
     pub expires_at_ms: i64,
 }
 
+/// An issued enrollment code as the ASN page lists it. The code itself is not stored, only
+/// its hash, so the list shows when it was made and whether it was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    pub nip: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    /// When a phone registered with the code; `None` while unused.
+    pub used_at_ms: Option<i64>,
+}
+
+/// Lists every issued enrollment code, newest first.
+pub fn list_enrollment_codes(connection: &Connection) -> Result<Vec<IssuedCode>, AdminError> {
+    let mut statement = connection.prepare(
+        "SELECT nip, created_at_ms, expires_at_ms, used_at_ms FROM enrollment_codes
+         ORDER BY created_at_ms DESC",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(IssuedCode {
+            nip: row.get(0)?,
+            created_at_ms: row.get(1)?,
+            expires_at_ms: row.get(2)?,
+            used_at_ms: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Hashes an enrollment code as stored; codes are compared upper-cased without spaces.
 pub fn enrollment_code_hash(code: &str) -> Vec<u8> {
     let normalized: String = code

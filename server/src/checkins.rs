@@ -79,6 +79,28 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
     })
 }
 
+/// Maximum length of a review reason, in characters.
+const MAX_REASON_CHARS: usize = 1000;
+
+/// Tells whether `flag` can filter check-ins: `any`, or a flag id of the form `area.reason`
+/// in lowercase ASCII letters, digits and `_`. An id that ingest no longer raises is still
+/// accepted, because older records may carry it.
+fn is_flag_filter(flag: &str) -> bool {
+    if flag == "any" {
+        return true;
+    }
+    let part_ok = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match flag.split_once('.') {
+        Some((area, reason)) => part_ok(area) && part_ok(reason),
+        None => false,
+    }
+}
+
 /// Lists check-ins matching `filter`, newest first, at most 500.
 pub fn list_checkins(
     connection: &Connection,
@@ -113,6 +135,9 @@ pub fn list_checkins(
         values.push(status);
     }
     if let Some(flag) = non_empty(&filter.flag) {
+        if !is_flag_filter(&flag) {
+            return Err(ApiError::invalid_value("flag", &flag, "api.expected_flag"));
+        }
         if flag == "any" {
             clauses.push("r.flags <> ''");
         } else {
@@ -163,11 +188,17 @@ pub fn review_checkin(
     if decision == Decision::Reject && reason.is_empty() {
         return Err(ApiError::invalid_with_id("admin.reason_required", &[]));
     }
-    if reason.chars().count() > 1000 {
-        return Err(ApiError::invalid_value(
+    let length = reason.chars().count();
+    if length > MAX_REASON_CHARS {
+        return Err(ApiError::invalid_field_text(
             "reason",
-            &reason.chars().count().to_string(),
-            "api.expected_reason",
+            &crate::error::text(
+                "admin_form.reason_length",
+                &[
+                    ("length", &length.to_string()),
+                    ("max_length", &MAX_REASON_CHARS.to_string()),
+                ],
+            ),
         ));
     }
     let (status, action) = match decision {
@@ -221,6 +252,43 @@ pub fn list_audit(connection: &Connection, limit: i64) -> Result<Vec<AuditEntry>
     Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
 }
 
+/// One security event, such as a phone that registered a new face, with the ASN of its
+/// device when the device is known.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityEvent {
+    pub at_ms: i64,
+    /// Event id, such as `device.face_reenrolled` or `record.bad_signature`.
+    pub kind: String,
+    pub device_id: Option<String>,
+    pub asn_name: Option<String>,
+}
+
+/// Returns the newest security events, at most `limit`.
+pub fn list_security_events(
+    connection: &Connection,
+    limit: i64,
+) -> Result<Vec<SecurityEvent>, ApiError> {
+    let mut statement = connection
+        .prepare(
+            "SELECT e.at_ms, e.kind, e.device_id, a.name FROM security_events e
+             LEFT JOIN devices d ON d.id = e.device_id
+             LEFT JOIN asn a ON a.nip = d.nip
+             ORDER BY e.id DESC LIMIT ?1",
+        )
+        .map_err(DbError::from)?;
+    let rows = statement
+        .query_map([limit], |row| {
+            Ok(SecurityEvent {
+                at_ms: row.get(0)?,
+                kind: row.get(1)?,
+                device_id: row.get(2)?,
+                asn_name: row.get(3)?,
+            })
+        })
+        .map_err(DbError::from)?;
+    Ok(rows.collect::<Result<_, _>>().map_err(DbError::from)?)
+}
+
 /// `GET /api/v1/admin/checkins`: the filtered check-in list as JSON.
 pub async fn get_checkins(
     State(state): State<AppState>,
@@ -232,4 +300,35 @@ pub async fn get_checkins(
         .call(move |connection| list_checkins(connection, &filter))
         .await?;
     Ok(Json(list))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn flag_filter_accepts_flag_ids() {
+        for flag in [
+            "any",
+            "location.mock_provider",
+            "record.chain_break",
+            "x1.y_2",
+        ] {
+            assert!(is_flag_filter(flag), "{flag}");
+        }
+    }
+
+    #[test]
+    fn flag_filter_rejects_malformed_ids() {
+        for flag in [
+            "foo",
+            "Location.mock",
+            ".stale",
+            "location.",
+            "a.b.c",
+            "a b.c",
+        ] {
+            assert!(!is_flag_filter(flag), "{flag}");
+        }
+    }
 }

@@ -93,7 +93,7 @@ pub fn field_label(field: &str, locale: Locale) -> String {
         "status" => "admin.filter_status",
         "flag" => "admin.filter_flag",
         "reason" => "admin.reason",
-        "month" => "admin.export_month",
+        "month" => "admin_field.month",
         "opd_id" => "admin.export_opd",
         "nip" => "admin.recap_nip",
         "name" => "admin.recap_name",

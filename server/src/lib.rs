@@ -246,6 +246,7 @@ pub async fn bind(config: ServerConfig) -> Result<BoundServer, ServerError> {
 
 /// Runs the server until Ctrl-C: `siperlu server`.
 pub async fn run(config: ServerConfig) -> Result<(), ServerError> {
+    let public_url = config.public_url.clone();
     let server = bind(config).await?;
     if let Some(password) = &server.one_time_password {
         // Printed once, on the first start only; the database keeps only its hash.
@@ -254,6 +255,10 @@ pub async fn run(config: ServerConfig) -> Result<(), ServerError> {
     }
     if let Some(address) = server.local_addr() {
         tracing::info!(%address, "siperlu server listening");
+        println!(
+            "Admin pages: {}",
+            admin_pages_url(public_url.as_deref(), address)
+        );
         println!("siperlu server listening on http://{address}");
     }
     server
@@ -262,6 +267,15 @@ pub async fn run(config: ServerConfig) -> Result<(), ServerError> {
             tracing::info!("shutdown requested");
         })
         .await
+}
+
+/// Returns the address of the admin pages: under the public URL when one is set, else on the
+/// bound address.
+fn admin_pages_url(public_url: Option<&str>, address: SocketAddr) -> String {
+    match public_url {
+        Some(url) => format!("{}/admin", url.trim_end_matches('/')),
+        None => format!("http://{address}/admin"),
+    }
 }
 
 /// Builds the HTTP router with every route and middleware.
@@ -312,6 +326,10 @@ pub fn router(state: AppState) -> Router {
         .merge(device_api)
         .merge(admin_api)
         .merge(pages::routes())
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/admin") }),
+        )
         .route("/api/v1/openapi.json", get(openapi::get_openapi))
         .route("/healthz", get(telemetry::healthz))
         .route("/metrics", get(telemetry::get_metrics))
@@ -345,6 +363,19 @@ mod test {
             let policy = cookie_policy_for(url).expect("valid public URL");
             assert_eq!(policy.secure, secure, "{url:?}");
         }
+    }
+
+    #[test]
+    fn admin_pages_url_prefers_public_url() {
+        let address: SocketAddr = "127.0.0.1:8080".parse().expect("address");
+        assert_eq!(
+            admin_pages_url(None, address),
+            "http://127.0.0.1:8080/admin"
+        );
+        assert_eq!(
+            admin_pages_url(Some("https://presensi.example.go.id/"), address),
+            "https://presensi.example.go.id/admin"
+        );
     }
 
     #[test]

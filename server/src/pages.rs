@@ -756,13 +756,52 @@ fn action_html(action: &str) -> String {
     )
 }
 
+/// Renders the security events below the audit log. Each event shows its catalog label with
+/// its id in a `title` attribute, like the flags on the check-in list.
+fn security_events_html(events: &[checkins::SecurityEvent]) -> String {
+    let mut html = format!(
+        "<h2 id=\"security-events\">{}</h2>",
+        t("admin.security_title")
+    );
+    if events.is_empty() {
+        html.push_str(&format!("<p>{}</p>", t("admin.no_security_events")));
+        return html;
+    }
+    html.push_str(&format!(
+        "<table id=\"security\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t("admin.column_time"),
+        t("admin.column_event"),
+        t("admin.recap_name"),
+        t("admin.column_device"),
+    ));
+    for event in events {
+        let label_id = format!("admin.security_{}", event.kind.replace('.', "_"));
+        let label = siperlu_core::messages::text(&label_id, siperlu_core::messages::Locale::Id)
+            .unwrap_or(&event.kind);
+        html.push_str(&format!(
+            "<tr><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&format_time(event.at_ms, "Asia/Jakarta")),
+            escape(&event.kind),
+            escape(label),
+            escape(event.asn_name.as_deref().unwrap_or("-")),
+            escape(event.device_id.as_deref().unwrap_or("-")),
+        ));
+    }
+    html.push_str("</table>");
+    html
+}
+
 async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
     let result = state
         .db
-        .call(|connection| checkins::list_audit(connection, 500))
+        .call(|connection| {
+            let entries = checkins::list_audit(connection, 500)?;
+            let events = checkins::list_security_events(connection, 200)?;
+            Ok::<_, crate::error::ApiError>((entries, events))
+        })
         .await;
-    let entries = match result {
-        Ok(entries) => entries,
+    let (entries, events) = match result {
+        Ok(found) => found,
         Err(error) => {
             return html_error(
                 error.status(),
@@ -790,6 +829,7 @@ async fn get_audit(State(state): State<AppState>, AdminPage(session): AdminPage)
         ));
     }
     body.push_str("</table>");
+    body.push_str(&security_events_html(&events));
     Html(page(
         &t("admin.audit_title"),
         Some(&session.csrf_token),
@@ -844,16 +884,57 @@ async fn get_export(State(state): State<AppState>, AdminPage(session): AdminPage
 
 // ---- ASN and enrollment codes ----
 
+/// Codes listed per ASN on the ASN page; older ones are only counted.
+const CODES_SHOWN_PER_ASN: usize = 3;
+
+/// Renders the enrollment codes issued for `nip`, newest first, with whether each was used,
+/// is still valid at `now_ms`, or expired. Times are in WIB, as in the notice of a new code.
+fn issued_codes_html(codes: &[admin::IssuedCode], nip: &str, now_ms: i64) -> String {
+    let issued: Vec<&admin::IssuedCode> = codes.iter().filter(|code| code.nip == nip).collect();
+    if issued.is_empty() {
+        return t("admin.no_codes");
+    }
+    let time = |ms: i64| format_time(ms, "Asia/Jakarta");
+    let mut lines: Vec<String> = issued
+        .iter()
+        .take(CODES_SHOWN_PER_ASN)
+        .map(|code| {
+            let created = time(code.created_at_ms);
+            let expires = time(code.expires_at_ms);
+            match code.used_at_ms {
+                Some(used_ms) => tf(
+                    "admin.code_used",
+                    &[("created", &created), ("used", &time(used_ms))],
+                ),
+                None if code.expires_at_ms > now_ms => tf(
+                    "admin.code_unused",
+                    &[("created", &created), ("expires", &expires)],
+                ),
+                None => tf(
+                    "admin.code_expired",
+                    &[("created", &created), ("expires", &expires)],
+                ),
+            }
+        })
+        .collect();
+    if issued.len() > CODES_SHOWN_PER_ASN {
+        let older = (issued.len() - CODES_SHOWN_PER_ASN).to_string();
+        lines.push(tf("admin.codes_more", &[("count", &older)]));
+    }
+    lines.join("<br>")
+}
+
 async fn get_asn(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
     let result = state
         .db
         .call(|connection| {
             let asn = admin::list_asn(connection)?;
             let opd = admin::list_opd(connection)?;
-            Ok::<_, admin::AdminError>((asn, opd))
+            let codes = admin::list_enrollment_codes(connection)?;
+            Ok::<_, admin::AdminError>((asn, opd, codes))
         })
         .await;
-    let (asn, opd) = match result {
+    let (asn, opd, codes) = match result {
         Ok(found) => found,
         Err(error) => {
             let error = crate::error::ApiError::from(error);
@@ -875,11 +956,13 @@ async fn get_asn(State(state): State<AppState>, AdminPage(session): AdminPage) -
     }
 
     let mut body = format!(
-        "<table id=\"asn\"><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+        "<table id=\"asn\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
         t("admin.recap_nip"),
         t("admin.recap_name"),
         t("admin.export_opd"),
+        t("admin.column_codes"),
     );
+    let now = now_ms();
     for person in &asn {
         let unit = opd
             .iter()
@@ -887,13 +970,14 @@ async fn get_asn(State(state): State<AppState>, AdminPage(session): AdminPage) -
             .map(|unit| unit.name.as_str())
             .unwrap_or("-");
         body.push_str(&format!(
-            "<tr><td>{nip}</td><td>{name}</td><td>{unit}</td><td>\
+            "<tr><td>{nip}</td><td>{name}</td><td>{unit}</td><td>{issued}</td><td>\
              <form class=\"inline\" method=\"post\" action=\"/admin/asn/{nip}/enrollment-code\">\
              <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
              <button type=\"submit\">{button}</button></form></td></tr>",
             nip = escape(&person.nip),
             name = escape(&person.name),
             unit = escape(unit),
+            issued = issued_codes_html(&codes, &person.nip, now),
             csrf = escape(&session.csrf_token),
             button = t("admin.create_code_button"),
         ));

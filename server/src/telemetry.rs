@@ -1,5 +1,5 @@
 //! Request ids, tracing spans, latency metrics, the per-address rate limit, and the small
-//! operational endpoints (`/healthz`, `/metrics`, JSON 404 and 405).
+//! operational endpoints (`/healthz`, `/metrics`, the 404 and 405 fallbacks).
 //!
 //! Each request gets a span with a request id (taken from `x-request-id` when the client sent
 //! a sane one, generated otherwise) and, once the signature check has identified it, the
@@ -10,10 +10,11 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorId};
 use axum::Json;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use siperlu_core::messages::{self, Locale};
 use std::net::SocketAddr;
 use std::time::Instant;
 use tracing::Instrument;
@@ -124,13 +125,64 @@ pub async fn get_metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// JSON 404 for unknown paths.
-pub async fn not_found(request: Request) -> ApiError {
-    let path: String = request.uri().path().chars().take(200).collect();
-    ApiError::not_found(&format!("path {path}"))
+/// Tells whether `path` is under the admin pages, whose errors are HTML in Bahasa Indonesia.
+fn is_admin_page(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
 }
 
-/// JSON 405 for a known path with the wrong method.
-pub async fn method_not_allowed() -> ApiError {
-    ApiError::method_not_allowed()
+/// Renders an admin page error with the Indonesian text of `message_id`. The response keeps
+/// the JSON error id in its extensions, so the rejection metrics count it like an API error.
+fn admin_page_error(
+    status: StatusCode,
+    error_id: &'static str,
+    message_id: &str,
+    values: &[(&str, &str)],
+) -> Response {
+    let message = messages::format(message_id, Locale::Id, values);
+    let mut response = crate::pages::html_error(status, &message, None);
+    response.extensions_mut().insert(ErrorId(error_id));
+    response
+}
+
+/// 404 for unknown paths: an HTML page under `/admin`, the JSON error everywhere else.
+pub async fn not_found(request: Request) -> Response {
+    let path: String = request.uri().path().chars().take(200).collect();
+    if is_admin_page(&path) {
+        return admin_page_error(
+            StatusCode::NOT_FOUND,
+            "api.not_found",
+            "admin.page_not_found",
+            &[("path", &path)],
+        );
+    }
+    ApiError::not_found(&format!("path {path}")).into_response()
+}
+
+/// 405 for a known path with the wrong method: an HTML page under `/admin`, the JSON error
+/// everywhere else.
+pub async fn method_not_allowed(request: Request) -> Response {
+    let path = request.uri().path();
+    if is_admin_page(path) {
+        return admin_page_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "api.method_not_allowed",
+            "admin.method_not_allowed",
+            &[("method", request.method().as_str())],
+        );
+    }
+    ApiError::method_not_allowed().into_response()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn admin_page_paths_detected() {
+        assert!(is_admin_page("/admin"));
+        assert!(is_admin_page("/admin/nope"));
+        assert!(!is_admin_page("/administrator"));
+        assert!(!is_admin_page("/api/v1/admin/asn"));
+        assert!(!is_admin_page("/"));
+    }
 }

@@ -669,6 +669,10 @@ async fn unknown_path_and_method_are_json() {
     let wrong_method = send(server.address, "DELETE", "/api/v1/records", &[], b"").await;
     assert_eq!(wrong_method.status, 405);
     assert_eq!(wrong_method.error_id(), "api.method_not_allowed");
+
+    let root = send(server.address, "GET", "/", &[], b"").await;
+    assert_eq!(root.status, 303, "{}", root.text());
+    assert_eq!(root.header("location"), Some("/admin"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

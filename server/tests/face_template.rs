@@ -158,6 +158,14 @@ async fn new_face_registers_with_new_code() {
         )
         .expect("count events");
     assert_eq!(events, 1, "the face change is kept for the admin");
+    let audit = admin.get("/admin/audit").await;
+    assert_eq!(audit.status, 200);
+    let html = audit.text();
+    assert!(
+        html.contains("title=\"device.face_reenrolled\">Ponsel terdaftar mendaftarkan wajah baru"),
+        "the audit page shows the face change: {html}"
+    );
+    assert!(html.contains("<td>ASN 001</td>"), "{html}");
 
     // The check-in made before the change is genuine; one made after with the old face is
     // flagged, and the new face is not.

@@ -303,7 +303,16 @@ async fn enrollment_code_from_page_registers() {
 
     let list = admin.get("/admin/asn").await;
     assert_eq!(list.status, 200);
-    assert!(list.text().contains(&nip), "{}", list.text());
+    let html = list.text();
+    assert!(html.contains(&nip), "{html}");
+    assert!(
+        html.contains("Kode pendaftaran yang dibuat"),
+        "the page has a column of issued codes: {html}"
+    );
+    assert!(
+        html.contains(", belum dipakai, berlaku sampai "),
+        "the code from enroll_asn is listed as unused: {html}"
+    );
 
     let created = admin
         .post_form(
@@ -321,6 +330,17 @@ async fn enrollment_code_from_page_registers() {
         .to_string();
     assert_eq!(code.len(), 10, "{code}");
     register_phone(server.address, &nip, &code).await;
+
+    let list = admin.get("/admin/asn").await;
+    let html = list.text();
+    assert!(
+        html.contains(", dipakai "),
+        "the used code is listed as used: {html}"
+    );
+    assert!(
+        !html.contains(&code),
+        "the code itself is never shown again"
+    );
 
     let forged = admin
         .post_form(
@@ -378,6 +398,47 @@ async fn admin_errors_are_indonesian() {
         html.contains("Nilai done pada kolom Status verifikasi tidak valid"),
         "{html}"
     );
+    assert!(
+        html.contains("Gunakan Menunggu (pending), Disetujui (approved) atau Ditolak (rejected)"),
+        "the page names the labels it shows: {html}"
+    );
+
+    let bad_flag = admin.get("/admin/checkins?flag=foo").await;
+    assert_eq!(bad_flag.status, 400, "{}", bad_flag.text());
+    let html = bad_flag.text();
+    assert!(
+        html.contains("Nilai foo pada kolom Tanda tidak valid"),
+        "{html}"
+    );
+    let old_flag = admin
+        .get("/admin/checkins?flag=location.retired_check")
+        .await;
+    assert_eq!(
+        old_flag.status,
+        200,
+        "a well-formed flag id that no record carries lists nothing: {}",
+        old_flag.text()
+    );
+
+    let long_reason = admin
+        .post_form(
+            "/admin/checkins/x/review",
+            &format!(
+                "csrf_token={}&decision=reject&reason={}",
+                admin.csrf_token,
+                "a".repeat(5000)
+            ),
+        )
+        .await;
+    assert_eq!(long_reason.status, 400, "{}", long_reason.text());
+    let html = long_reason.text();
+    assert!(
+        html.contains(
+            "Kolom Alasan tidak valid: panjangnya 5000 karakter, padahal yang diterima paling banyak 1000 karakter"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Nilai 5000"), "{html}");
 
     let unknown_asn = admin
         .post_form(
@@ -425,11 +486,17 @@ async fn admin_errors_are_indonesian() {
         .await;
     assert_eq!(bad_month.status, 400);
     assert!(
-        bad_month
-            .text()
-            .contains("Gunakan bulan dengan format tttt-bb"),
+        bad_month.text().contains(
+            "Nilai bad pada kolom Bulan tidak valid. Gunakan bulan dengan format tttt-bb"
+        ),
         "{}",
         bad_month.text()
+    );
+    let export_form = admin.get("/admin/export").await;
+    assert!(
+        export_form.text().contains("Bulan (tttt-bb)"),
+        "the form names the format as its error does: {}",
+        export_form.text()
     );
 
     let no_query = admin.get("/admin/export/recap").await;
@@ -441,6 +508,49 @@ async fn admin_errors_are_indonesian() {
         "{}",
         no_query.text()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_path_errors_are_html() {
+    let server = start_server(|_| {}).await;
+    let admin = login_admin(server.address).await;
+
+    let unknown = admin.get("/admin/nope").await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "an unknown admin path gets a page, not JSON"
+    );
+    let html = unknown.text();
+    assert!(
+        html.contains("Halaman /admin/nope tidak ditemukan"),
+        "{html}"
+    );
+    assert!(!html.contains("Not found"), "{html}");
+
+    let wrong_method = admin.post_form("/admin/checkins", "x=1").await;
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        wrong_method
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "a wrong method on an admin page gets a page, not JSON"
+    );
+    let html = wrong_method.text();
+    assert!(
+        html.contains("Halaman ini tidak menerima permintaan POST"),
+        "{html}"
+    );
+    assert!(!html.contains("not supported"), "{html}");
+
+    // The JSON API under /api/v1/admin keeps its JSON errors.
+    let api = admin.get("/api/v1/admin/nope").await;
+    assert_eq!(api.status, 404);
+    assert_eq!(api.error_id(), "api.not_found");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -347,7 +347,7 @@ impl Device {
                         FaceReason::NoMatch | FaceReason::TemplateModelMismatch
                     )
                 }));
-        let mut reasons = reasons;
+        let mut reasons = without_repeated_accuracy(reasons);
         if retry_advised {
             reasons.push(ReasonText::new("device.retry", &[]));
         }
@@ -414,6 +414,22 @@ fn collect_reasons(
     reasons
 }
 
+/// Drops `location.poor_accuracy` from the reasons shown to the ASN when
+/// `geofence.uncertain` is among them, because both then report that the GPS accuracy is too
+/// poor. The record keeps both ids, so the admin still sees the flag.
+fn without_repeated_accuracy(reasons: Vec<ReasonText>) -> Vec<ReasonText> {
+    let uncertain = reasons
+        .iter()
+        .any(|reason| reason.id == "geofence.uncertain");
+    if !uncertain {
+        return reasons;
+    }
+    reasons
+        .into_iter()
+        .filter(|reason| reason.id != "location.poor_accuracy")
+        .collect()
+}
+
 fn record_face(face: &FaceVerdict) -> RecordFace {
     RecordFace {
         matched: face.matched,
@@ -436,6 +452,24 @@ mod test {
 
     fn ids(list: &[&str]) -> Vec<String> {
         list.iter().map(|id| id.to_string()).collect()
+    }
+
+    #[test]
+    fn poor_accuracy_not_repeated_when_uncertain() {
+        let reason = |id: &str| ReasonText::new(id, &[]);
+        let shown = without_repeated_accuracy(vec![
+            reason("geofence.uncertain"),
+            reason("location.poor_accuracy"),
+            reason("location.mock_provider"),
+        ]);
+        let shown_ids: Vec<&str> = shown.iter().map(|reason| reason.id.as_str()).collect();
+        assert_eq!(shown_ids, ["geofence.uncertain", "location.mock_provider"]);
+
+        let outside = without_repeated_accuracy(vec![
+            reason("geofence.outside"),
+            reason("location.poor_accuracy"),
+        ]);
+        assert_eq!(outside.len(), 2, "outside does not mention accuracy");
     }
 
     #[test]

@@ -59,8 +59,8 @@ impl GeofenceVerdict {
             &[
                 ("office", &self.office_name),
                 (
-                    "distance_m",
-                    &units::format_decimal(self.distance_m, 1, locale),
+                    "distance",
+                    &units::format_distance_m(self.distance_m, locale),
                 ),
                 (
                     "accuracy_m",
@@ -637,13 +637,28 @@ mod test {
 
     #[test]
     fn verdict_message_names_office_and_distance() {
-        let point = destination(BOGOR, 0.0, 250.5);
+        let point = destination(BOGOR, 0.0, 250.0);
         let verdict = evaluate([&circle_office()], point, 5.0).expect("verdict");
         let text = verdict.message(Locale::Id);
-        assert!(text.contains("150,5 m"), "decimal comma: {text}");
+        assert!(
+            text.contains("berada 150 m di luar"),
+            "whole metres: {text}"
+        );
         assert!(text.contains("Balai Kota Bogor"), "{text}");
-        let english = verdict.message(Locale::En);
-        assert!(english.contains("150.5 m"), "decimal point: {english}");
+
+        // From 1 km on the distance is in kilometres, with the locale's decimal separator.
+        let far =
+            evaluate([&circle_office()], destination(BOGOR, 0.0, 2_600.0), 5.0).expect("verdict");
+        let text = far.message(Locale::Id);
+        assert!(
+            text.contains("berada 2,5 km di luar"),
+            "decimal comma: {text}"
+        );
+        let english = far.message(Locale::En);
+        assert!(
+            english.contains("You are 2.5 km outside"),
+            "decimal point: {english}"
+        );
         let json = serde_json::to_value(&verdict).expect("serialise");
         assert_eq!(json["kind"], "outside");
         assert_eq!(json["reason_id"], "geofence.outside");

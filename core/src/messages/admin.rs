@@ -210,7 +210,7 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "admin.export_month",
-        id_text: "Bulan (yyyy-mm)",
+        id_text: "Bulan (tttt-bb)",
         en_text: "Month (yyyy-mm)",
     },
     Message {
@@ -269,6 +269,16 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The form security token is invalid. Reload the page and try again.",
     },
     Message {
+        id: "admin.page_not_found",
+        id_text: "Halaman {path} tidak ditemukan. Buka /admin untuk kembali ke daftar presensi.",
+        en_text: "Page {path} not found. Open /admin to return to the check-in list.",
+    },
+    Message {
+        id: "admin.method_not_allowed",
+        id_text: "Halaman ini tidak menerima permintaan {method}. Buka halaman lewat menu lalu kirim formulirnya dari sana.",
+        en_text: "This page does not accept {method} requests. Open the page from the menu and submit its form there.",
+    },
+    Message {
         id: "admin.not_found",
         id_text: "Data tidak ditemukan.",
         en_text: "Not found.",
@@ -282,6 +292,81 @@ pub(super) const MESSAGES: &[Message] = &[
         id: "admin.no_asn",
         id_text: "Belum ada ASN. Tambahkan ASN melalui API admin.",
         en_text: "No ASN yet. Add ASN through the admin API.",
+    },
+    Message {
+        id: "admin.column_codes",
+        id_text: "Kode pendaftaran yang dibuat",
+        en_text: "Enrollment codes issued",
+    },
+    Message {
+        id: "admin.no_codes",
+        id_text: "belum ada",
+        en_text: "none yet",
+    },
+    Message {
+        id: "admin.code_used",
+        id_text: "dibuat {created}, dipakai {used}",
+        en_text: "issued {created}, used {used}",
+    },
+    Message {
+        id: "admin.code_unused",
+        id_text: "dibuat {created}, belum dipakai, berlaku sampai {expires}",
+        en_text: "issued {created}, unused, valid until {expires}",
+    },
+    Message {
+        id: "admin.code_expired",
+        id_text: "dibuat {created}, kedaluwarsa {expires} tanpa dipakai",
+        en_text: "issued {created}, expired {expires} unused",
+    },
+    Message {
+        id: "admin.codes_more",
+        id_text: "dan {count} kode lebih lama",
+        en_text: "and {count} older codes",
+    },
+    Message {
+        id: "admin.security_title",
+        id_text: "Kejadian Keamanan",
+        en_text: "Security events",
+    },
+    Message {
+        id: "admin.no_security_events",
+        id_text: "Belum ada kejadian keamanan.",
+        en_text: "No security events yet.",
+    },
+    Message {
+        id: "admin.column_event",
+        id_text: "Kejadian",
+        en_text: "Event",
+    },
+    Message {
+        id: "admin.column_device",
+        id_text: "Perangkat",
+        en_text: "Device",
+    },
+    Message {
+        id: "admin.security_device_face_reenrolled",
+        id_text: "Ponsel terdaftar mendaftarkan wajah baru dengan kode pendaftaran baru",
+        en_text: "A registered phone enrolled a new face with a new enrollment code",
+    },
+    Message {
+        id: "admin.security_record_wrong_device",
+        id_text: "Perangkat mengirim presensi yang menyebut perangkat lain",
+        en_text: "A device sent a record that names another device",
+    },
+    Message {
+        id: "admin.security_record_bad_signature",
+        id_text: "Tanda tangan presensi tidak cocok dengan kunci perangkat",
+        en_text: "A record's signature does not match the device key",
+    },
+    Message {
+        id: "admin.security_ingest_id_conflict",
+        id_text: "Presensi dengan id yang sama dikirim ulang dengan isi berbeda",
+        en_text: "A record was sent again under the same id with different content",
+    },
+    Message {
+        id: "admin.security_ingest_nip_mismatch",
+        id_text: "Presensi ditandatangani untuk NIP lain daripada NIP perangkat",
+        en_text: "A record was signed for another NIP than the device's",
     },
     Message {
         id: "admin.create_code_button",

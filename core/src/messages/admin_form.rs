@@ -13,6 +13,11 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "Decision",
     },
     Message {
+        id: "admin_field.month",
+        id_text: "Bulan",
+        en_text: "Month",
+    },
+    Message {
         id: "admin_field.office_code",
         id_text: "Kode kantor",
         en_text: "Office code",
@@ -66,6 +71,11 @@ pub(super) const MESSAGES: &[Message] = &[
         id: "admin_form.name_length",
         id_text: "panjangnya {length} karakter, padahal yang diterima 1 sampai 200 karakter",
         en_text: "it has {length} characters; use 1 to 200",
+    },
+    Message {
+        id: "admin_form.reason_length",
+        id_text: "panjangnya {length} karakter, padahal yang diterima paling banyak {max_length} karakter",
+        en_text: "it has {length} characters; use at most {max_length}",
     },
     Message {
         id: "admin_form.control_character",

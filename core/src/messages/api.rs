@@ -120,7 +120,7 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "api.expected_status",
-        id_text: "pending, approved atau rejected",
+        id_text: "Menunggu (pending), Disetujui (approved) atau Ditolak (rejected)",
         en_text: "pending, approved or rejected",
     },
     Message {
@@ -129,9 +129,9 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "csv or xlsx",
     },
     Message {
-        id: "api.expected_reason",
-        id_text: "alasan paling panjang 1000 karakter",
-        en_text: "a reason of at most 1000 characters",
+        id: "api.expected_flag",
+        id_text: "salah satu pilihan kolom Tanda, yaitu id tanda seperti location.mock_provider atau any untuk ada tanda apa pun",
+        en_text: "a flag id such as location.mock_provider, or any for any flag",
     },
     Message {
         id: "api.no_assignment",

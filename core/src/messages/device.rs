@@ -26,8 +26,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "device.summary",
-        id_text: "Hari presensi {day} {zone}, {office}, jarak {distance_m} m, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
-        en_text: "Attendance day {day} {zone}, {office}, distance {distance_m} m, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",
+        id_text: "Hari presensi {day} {zone}, {office}, jarak {distance}, lokasi {lat}, {lon} (akurasi {accuracy_m} m). Rekaman nomor {sequence}: {record_id}.",
+        en_text: "Attendance day {day} {zone}, {office}, distance {distance}, location {lat}, {lon} (accuracy {accuracy_m} m). Record number {sequence}: {record_id}.",
     },
     Message {
         id: "device.not_initialised",
@@ -68,6 +68,11 @@ pub(super) const MESSAGES: &[Message] = &[
         id: "device.nip_registered",
         id_text: "Ponsel ini sudah terdaftar di server untuk NIP lain, jadi NIP {value} tidak dapat dipakai di sini. Untuk memakai ponsel ini bagi ASN lain, hapus data aplikasi Siperlu, lalu daftar dengan kode pendaftaran baru dari admin OPD.",
         en_text: "This phone is registered with the server for another NIP, so NIP {value} cannot be used here. To use this phone for another ASN, clear the Siperlu app's data, then register with a new enrollment code from the OPD admin.",
+    },
+    Message {
+        id: "device.photo_unreadable",
+        id_text: "Berkas foto {path} tidak dapat dibuka ({detail}). Periksa nama dan lokasi berkas, lalu coba lagi.",
+        en_text: "The photo file {path} cannot be opened ({detail}). Check the file name and location, then try again.",
     },
     Message {
         id: "device.invalid_fix",

@@ -10,8 +10,8 @@ pub(super) const MESSAGES: &[Message] = &[
     },
     Message {
         id: "geofence.outside",
-        id_text: "Anda berada {distance_m} m di luar area {office}. Presensi hanya dapat dilakukan di dalam area kantor atau lokasi dinas luar.",
-        en_text: "You are {distance_m} m outside the area of {office}. Attendance is only possible inside the office area or the dinas luar location.",
+        id_text: "Anda berada {distance} di luar area {office}. Presensi hanya dapat dilakukan di dalam area kantor atau lokasi dinas luar.",
+        en_text: "You are {distance} outside the area of {office}. Attendance is only possible inside the office area or the dinas luar location.",
     },
     Message {
         id: "geofence.uncertain",
