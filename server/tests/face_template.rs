@@ -1,8 +1,8 @@
-//! The face side of ingest against a real server on 127.0.0.1 with a real SQLite file: a
-//! record matched against another template than the registered one is flagged, because the
-//! face on the phone was replaced without a new enrollment code, and the device policy's face
-//! limits reach the phone's configuration and are applied again at ingest. The phone is
-//! simulated (see `common`).
+//! The face side of registration and ingest, against a real server on 127.0.0.1 with a real
+//! SQLite file. A record matched against another template than the registered one is
+//! flagged, because the face on the phone was replaced without a new enrollment code. The
+//! device policy's face limits reach the phone's configuration and are applied again at
+//! ingest. The phone is simulated (see `common`).
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! A new face on a registered phone, end to end: the phone's real store and face models, the
 //! sync client, and a real server started in-process with a real SQLite file. A face enrolled
 //! after registration stays unused until a registration with a new enrollment code from an
-//! admin sends it to the server; then the server and the phone both use it.
+//! admin sends it to the server. Then the server and the phone both use it.
 //!
 //! Person B's three enrollment photos are one real photo, a PNG copy and its mirror image,
 //! because the test photo set has a single photo of B.

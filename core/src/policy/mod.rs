@@ -70,9 +70,9 @@ pub const MIN_DEPLOYED_MATCH_THRESHOLD: f32 = 0.3;
 
 /// Every limit the server ships to the phones, as the server's device policy file states it.
 ///
-/// Fields left out take their defaults. Phones ignore fields they do not know, so a newer
-/// server can add one; the server's own file is read with [`DevicePolicy::from_toml`], which
-/// rejects unknown fields so that a misspelt threshold fails at start.
+/// Fields left out take their defaults. Phones ignore fields they do not know, so that a newer
+/// server can add one. The server reads its own file with [`DevicePolicy::from_toml`], which
+/// rejects unknown fields, so a misspelt threshold fails at start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DevicePolicy {

@@ -52,8 +52,8 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
-/// Whether the catalog has a text for the server's error id that needs no values, so the
-/// phone can show the server's reason (a used enrollment code, say) instead of a general one.
+/// Checks that the catalog has a text for the server's error id that needs no values. The
+/// phone then shows the server's reason (a used enrollment code, say) instead of a general one.
 fn has_complete_text(error_id: &str) -> bool {
     messages::text(error_id, Locale::Id).is_some_and(|text| !text.contains('{'))
 }
