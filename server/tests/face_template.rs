@@ -8,22 +8,7 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use siperlu_core::record::{ActiveLiveness, SignedRecord};
-
-/// Uploads one record and returns its result object.
-async fn upload(phone: &Phone, signed: &SignedRecord) -> Value {
-    let reply = phone
-        .signed("POST", "/api/v1/records", &batch_body(&[signed.as_bytes()]))
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.json()["results"][0].clone()
-}
-
-fn has_flag(result: &Value, flag: &str) -> bool {
-    result["flags"]
-        .as_array()
-        .is_some_and(|flags| flags.iter().any(|value| value == flag))
-}
+use siperlu_core::record::ActiveLiveness;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replaced_template_is_flagged() {
@@ -35,22 +20,25 @@ async fn replaced_template_is_flagged() {
     let mut phone = register_phone(server.address, &nip, &code).await;
 
     let honest = phone.next_record();
-    let result = upload(&phone, &honest).await;
+    let result = phone.upload_one(&honest).await;
     assert_eq!(result["status"], "accepted", "{result}");
     assert!(
-        !has_flag(&result, "ingest.template_not_registered"),
+        !flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.template_not_registered"),
         "{result}"
     );
 
     // The same phone after someone enrolled another face on it and matched against that.
     let mut record = phone.next_record().record().clone();
     record.template_id = "template-of-someone-else".into();
-    let replaced = SignedRecord::sign(&record, &phone.key).expect("sign record");
-    phone.previous_hash = replaced.hash();
-    let result = upload(&phone, &replaced).await;
+    let replaced = phone.sign_instead(&record);
+    let result = phone.upload_one(&replaced).await;
     assert_eq!(result["status"], "accepted", "{result}");
     assert!(
-        has_flag(&result, "ingest.template_not_registered"),
+        flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.template_not_registered"),
         "{result}"
     );
 
@@ -95,16 +83,25 @@ async fn required_blink_ships_and_is_checked() {
 
     // A record with the blink check passes; one without it is flagged.
     let blinked = phone.next_record();
-    let result = upload(&phone, &blinked).await;
-    assert!(!has_flag(&result, "ingest.blink_missing"), "{result}");
+    let result = phone.upload_one(&blinked).await;
+    assert!(
+        !flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.blink_missing"),
+        "{result}"
+    );
 
     let mut record = phone.next_record().record().clone();
     record.face.active_liveness = ActiveLiveness::NotRun;
-    let without = SignedRecord::sign(&record, &phone.key).expect("sign record");
-    phone.previous_hash = without.hash();
-    let result = upload(&phone, &without).await;
+    let without = phone.sign_instead(&record);
+    let result = phone.upload_one(&without).await;
     assert_eq!(result["status"], "accepted", "{result}");
-    assert!(has_flag(&result, "ingest.blink_missing"), "{result}");
+    assert!(
+        flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.blink_missing"),
+        "{result}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -169,24 +166,29 @@ async fn new_face_registers_with_new_code() {
 
     // The check-in made before the change is genuine; one made after with the old face is
     // flagged, and the new face is not.
-    let result = upload(&phone, &made_before).await;
+    let result = phone.upload_one(&made_before).await;
     assert!(
-        !has_flag(&result, "ingest.template_not_registered"),
+        !flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.template_not_registered"),
         "{result}"
     );
     let old_face = phone.next_record();
-    let result = upload(&phone, &old_face).await;
+    let result = phone.upload_one(&old_face).await;
     assert!(
-        has_flag(&result, "ingest.template_not_registered"),
+        flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.template_not_registered"),
         "{result}"
     );
     let mut record = phone.next_record().record().clone();
     record.template_id = "template-2".into();
-    let new_face = SignedRecord::sign(&record, &phone.key).expect("sign record");
-    phone.previous_hash = new_face.hash();
-    let result = upload(&phone, &new_face).await;
+    let new_face = phone.sign_instead(&record);
+    let result = phone.upload_one(&new_face).await;
     assert!(
-        !has_flag(&result, "ingest.template_not_registered"),
+        !flags_of(&result)
+            .iter()
+            .any(|flag| flag == "ingest.template_not_registered"),
         "{result}"
     );
 

@@ -24,35 +24,6 @@ async fn setup() -> (TestServer, Admin, Phone) {
     (server, admin, phone)
 }
 
-/// Signs `record` as the phone's next record, replacing the one the phone made before, so the
-/// phone's chain continues from this one.
-fn sign_instead(phone: &mut Phone, record: &AttendanceRecord) -> SignedRecord {
-    let signed = SignedRecord::sign(record, &phone.key).expect("sign changed record");
-    phone.previous_hash = signed.hash();
-    signed
-}
-
-/// Uploads one record and returns its result object.
-async fn upload(phone: &Phone, signed: &SignedRecord) -> Value {
-    let reply = phone
-        .signed("POST", "/api/v1/records", &batch_body(&[signed.as_bytes()]))
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    reply.json()["results"][0].clone()
-}
-
-fn flags_of(result: &Value) -> Vec<String> {
-    result["flags"]
-        .as_array()
-        .map(|flags| {
-            flags
-                .iter()
-                .filter_map(|flag| flag.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Returns the stored claim, the server's time and the attendance day of a record.
 fn stored_times(server: &TestServer, record: &AttendanceRecord) -> (i64, Option<i64>, String) {
     let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
@@ -81,7 +52,7 @@ async fn clock_set_back_keeps_anchored_time() {
     let record = signed.record();
     assert_eq!(record.time_source, TimeSource::ServerAnchor);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     assert_eq!(
         flags_of(&result),
@@ -113,9 +84,9 @@ async fn fabricated_anchor_is_flagged() {
     anchor.server_time_ms -= 3_600_000;
     record.trusted_time_ms -= 3_600_000;
     record.wall_clock_ms -= 3_600_000;
-    let signed = sign_instead(&mut phone, &record);
+    let signed = phone.sign_instead(&record);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     let flags = flags_of(&result);
     assert!(
@@ -143,9 +114,9 @@ async fn time_disagreeing_with_anchor_is_flagged() {
     // would count for yesterday.
     record.trusted_time_ms -= 86_400_000;
     record.wall_clock_ms -= 86_400_000;
-    let signed = sign_instead(&mut phone, &record);
+    let signed = phone.sign_instead(&record);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     let flags = flags_of(&result);
     assert!(
@@ -186,7 +157,7 @@ async fn time_disagreeing_with_anchor_is_flagged() {
 async fn honest_record_has_no_device_time_row() {
     let (_server, admin, mut phone) = setup().await;
     let signed = phone.next_record();
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     assert!(flags_of(&result).is_empty(), "{result}");
 
@@ -201,7 +172,7 @@ async fn honest_record_has_no_device_time_row() {
 async fn elapsed_backwards_within_boot_is_flagged() {
     let (_server, _admin, mut phone) = setup().await;
     let first = phone.next_record();
-    let result = upload(&phone, &first).await;
+    let result = phone.upload_one(&first).await;
     assert!(flags_of(&result).is_empty(), "{result}");
 
     // The second record's elapsed clock is a minute behind the first one's, and the phone
@@ -211,9 +182,9 @@ async fn elapsed_backwards_within_boot_is_flagged() {
     record.trusted_time_ms = first.record().trusted_time_ms - 60_000;
     record.wall_clock_ms = record.trusted_time_ms;
     record.reasons.clear();
-    let signed = sign_instead(&mut phone, &record);
+    let signed = phone.sign_instead(&record);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     let flags = flags_of(&result);
     assert!(
@@ -226,7 +197,7 @@ async fn elapsed_backwards_within_boot_is_flagged() {
 async fn changed_anchor_reading_is_flagged() {
     let (_server, _admin, mut phone) = setup().await;
     let first = phone.next_record();
-    let result = upload(&phone, &first).await;
+    let result = phone.upload_one(&first).await;
     assert!(flags_of(&result).is_empty(), "{result}");
 
     // The second record names the same anchor but claims it arrived ten minutes later on the
@@ -236,9 +207,9 @@ async fn changed_anchor_reading_is_flagged() {
     anchor.elapsed_ms += 600_000;
     record.trusted_time_ms -= 600_000;
     record.wall_clock_ms -= 600_000;
-    let signed = sign_instead(&mut phone, &record);
+    let signed = phone.sign_instead(&record);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     let flags = flags_of(&result);
     assert!(
@@ -251,7 +222,7 @@ async fn changed_anchor_reading_is_flagged() {
 async fn reboot_without_anchor_uses_wall_clock() {
     let (server, _admin, mut phone) = setup().await;
     let first = phone.next_record();
-    upload(&phone, &first).await;
+    phone.upload_one(&first).await;
 
     phone.reboot();
     let signed = phone.next_record();
@@ -259,7 +230,7 @@ async fn reboot_without_anchor_uses_wall_clock() {
     assert_eq!(record.time_source, TimeSource::WallClock);
     assert_eq!(record.anchor, None);
 
-    let result = upload(&phone, &signed).await;
+    let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
     assert_eq!(flags_of(&result), vec!["time.no_anchor".to_string()]);
     let (claimed_ms, server_ms, _) = stored_times(&server, record);
@@ -270,7 +241,7 @@ async fn reboot_without_anchor_uses_wall_clock() {
     phone.fetch_anchor().await;
     let anchored = phone.next_record();
     assert_eq!(anchored.record().time_source, TimeSource::ServerAnchor);
-    let result = upload(&phone, &anchored).await;
+    let result = phone.upload_one(&anchored).await;
     assert!(flags_of(&result).is_empty(), "{result}");
 }
 

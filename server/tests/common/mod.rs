@@ -465,6 +465,23 @@ pub async fn register_with_template(
 }
 
 impl Phone {
+    /// Signs `record` as the phone's next record, replacing the one the phone made before, so
+    /// the phone's chain continues from this one.
+    pub fn sign_instead(&mut self, record: &AttendanceRecord) -> SignedRecord {
+        let signed = SignedRecord::sign(record, &self.key).expect("sign changed record");
+        self.previous_hash = signed.hash();
+        signed
+    }
+
+    /// Uploads one record and returns its result object.
+    pub async fn upload_one(&self, signed: &SignedRecord) -> Value {
+        let reply = self
+            .signed("POST", "/api/v1/records", &batch_body(&[signed.as_bytes()]))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["results"][0].clone()
+    }
+
     /// Returns the signature headers for a request, with a fresh nonce.
     pub fn sign(&self, method: &str, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
         let nonce = format!(
@@ -660,4 +677,17 @@ pub fn count_rows(server: &TestServer, table: &str) -> i64 {
             row.get(0)
         })
         .expect("count rows")
+}
+
+/// Returns the flag ids of one upload result.
+pub fn flags_of(result: &Value) -> Vec<String> {
+    result["flags"]
+        .as_array()
+        .map(|flags| {
+            flags
+                .iter()
+                .filter_map(|flag| flag.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
