@@ -549,6 +549,50 @@ fn missing_setup_is_typed_error() {
 }
 
 #[test]
+fn enrollment_names_rejected_photo() {
+    let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
+    let phone = phone(wita, now_ms());
+    let photos = [
+        photo("face_recognition/obama.jpg"),
+        photo("face_recognition/obama_partial_face.jpg"),
+        photo("face_recognition/obama3.jpg"),
+    ];
+    let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
+    let error = phone
+        .device
+        .enroll_face(&refs)
+        .expect_err("the second photo cuts the face off");
+    let DeviceError::EnrollmentRejected {
+        photo_number,
+        reason_id,
+        ..
+    } = &error
+    else {
+        panic!("expected an enrollment rejection, got {error:?}");
+    };
+    assert_eq!(*photo_number, Some(2));
+    assert!(
+        reason_id.is_some_and(|id| id.starts_with("face.")),
+        "{reason_id:?}"
+    );
+    assert_eq!(error.message_id(), reason_id.unwrap_or_default());
+    let text = error.message(siperlu_core::messages::Locale::Id);
+    assert!(text.starts_with("Foto ke-2: "), "{text}");
+
+    // The same file twice names the second copy.
+    let twice = [
+        photo("face_recognition/obama.jpg"),
+        photo("face_recognition/obama2.jpg"),
+        photo("face_recognition/obama.jpg"),
+    ];
+    let refs: Vec<&[u8]> = twice.iter().map(Vec::as_slice).collect();
+    let error = phone.device.enroll_face(&refs).expect_err("duplicate file");
+    assert_eq!(error.message_id(), "device.enrollment_duplicate");
+    let text = error.message(siperlu_core::messages::Locale::Id);
+    assert!(text.starts_with("Foto ke-3: Foto ini sama"), "{text}");
+}
+
+#[test]
 fn config_checks_signature_and_age() {
     let wita = office("bkpsdm-makassar", OfficeZone::Wita, OFFICE_LAT, OFFICE_LON);
     let phone = phone(wita, now_ms());

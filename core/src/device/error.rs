@@ -40,7 +40,14 @@ pub enum DeviceError {
     TemplateUnusable { detail: String },
     /// The enrollment photos were rejected.
     #[error("enrollment rejected: {detail}")]
-    EnrollmentRejected { detail: String },
+    EnrollmentRejected {
+        detail: String,
+        /// The photo to take again, counted from 1, when one photo is the cause.
+        photo_number: Option<usize>,
+        /// Catalog id of a complete text that says what is wrong with that photo, such as
+        /// `face.no_face`; `None` for a problem with the set as a whole.
+        reason_id: Option<&'static str>,
+    },
     /// A photo or frame that is not a readable JPEG or PNG.
     #[error("invalid photo: {detail}")]
     InvalidPhoto { detail: String },
@@ -86,6 +93,10 @@ impl DeviceError {
             DeviceError::InvalidNip { message_id, .. } => message_id,
             DeviceError::NoTemplate => "device.no_template",
             DeviceError::TemplateUnusable { .. } => "device.template_unusable",
+            DeviceError::EnrollmentRejected {
+                reason_id: Some(reason_id),
+                ..
+            } => reason_id,
             DeviceError::EnrollmentRejected { .. } => "device.enrollment_rejected",
             DeviceError::InvalidPhoto { .. } => "device.invalid_photo",
             DeviceError::InvalidFix { .. } => "device.invalid_fix",
@@ -105,6 +116,17 @@ impl DeviceError {
         match self {
             DeviceError::InvalidNip { value, .. } => {
                 messages::format(self.message_id(), locale, &[("value", value)])
+            }
+            DeviceError::EnrollmentRejected {
+                photo_number: Some(number),
+                ..
+            } => {
+                let reason = messages::format(self.message_id(), locale, &[]);
+                messages::format(
+                    "device.enrollment_photo",
+                    locale,
+                    &[("number", &number.to_string()), ("reason", &reason)],
+                )
             }
             _ => messages::format(self.message_id(), locale, &[]),
         }
@@ -156,6 +178,23 @@ impl From<FaceError> for DeviceError {
     fn from(error: FaceError) -> DeviceError {
         let detail = error.to_string();
         let mapped = match error {
+            FaceError::EnrollmentPhotoRejected { index, reasons } => {
+                DeviceError::EnrollmentRejected {
+                    detail,
+                    photo_number: Some(index + 1),
+                    reason_id: reasons.first().map(|reason| reason.id()),
+                }
+            }
+            FaceError::EnrollmentDuplicate { second, .. } => DeviceError::EnrollmentRejected {
+                detail,
+                photo_number: Some(second + 1),
+                reason_id: Some("device.enrollment_duplicate"),
+            },
+            FaceError::EnrollmentInconsistent { index, .. } => DeviceError::EnrollmentRejected {
+                detail,
+                photo_number: Some(index + 1),
+                reason_id: Some("device.enrollment_other_person"),
+            },
             FaceError::EmptyImage
             | FaceError::ImageTooLarge { .. }
             | FaceError::NotAnImage
@@ -163,11 +202,13 @@ impl From<FaceError> for DeviceError {
             | FaceError::ImageTooSmall { .. }
             | FaceError::CorruptImage { .. }
             | FaceError::NoFrames => DeviceError::InvalidPhoto { detail },
-            FaceError::EnrollmentPhotoCount { .. }
-            | FaceError::EnrollmentPhotoRejected { .. }
-            | FaceError::EnrollmentInconsistent { .. }
-            | FaceError::EnrollmentDuplicate { .. }
-            | FaceError::ReferenceRejected { .. } => DeviceError::EnrollmentRejected { detail },
+            FaceError::EnrollmentPhotoCount { .. } | FaceError::ReferenceRejected { .. } => {
+                DeviceError::EnrollmentRejected {
+                    detail,
+                    photo_number: None,
+                    reason_id: None,
+                }
+            }
             FaceError::TemplateCorrupt { .. } | FaceError::TemplateModelMismatch { .. } => {
                 DeviceError::TemplateUnusable { detail }
             }
@@ -261,6 +302,8 @@ mod test {
             },
             DeviceError::EnrollmentRejected {
                 detail: String::new(),
+                photo_number: None,
+                reason_id: None,
             },
             DeviceError::InvalidPhoto {
                 detail: String::new(),

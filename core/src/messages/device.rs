@@ -65,6 +65,21 @@ pub(super) const MESSAGES: &[Message] = &[
         en_text: "The photo cannot be read. Take the photo again.",
     },
     Message {
+        id: "device.enrollment_photo",
+        id_text: "Foto ke-{number}: {reason}",
+        en_text: "Photo {number}: {reason}",
+    },
+    Message {
+        id: "device.enrollment_duplicate",
+        id_text: "Foto ini sama dengan foto lain yang sudah dipilih. Ambil 3 sampai 5 foto yang berbeda.",
+        en_text: "This photo is the same as another photo already chosen. Take 3 to 5 different photos.",
+    },
+    Message {
+        id: "device.enrollment_other_person",
+        id_text: "Wajah di foto ini tidak tampak seperti wajah di foto lainnya. Semua foto harus wajah Anda sendiri.",
+        en_text: "The face in this photo does not look like the face in the other photos. All photos must show your own face.",
+    },
+    Message {
         id: "device.nip_registered",
         id_text: "Ponsel ini sudah terdaftar di server untuk NIP lain, jadi NIP {value} tidak dapat dipakai di sini. Untuk memakai ponsel ini bagi ASN lain, hapus data aplikasi Siperlu, lalu daftar dengan kode pendaftaran baru dari admin OPD.",
         en_text: "This phone is registered with the server for another NIP, so NIP {value} cannot be used here. To use this phone for another ASN, clear the Siperlu app's data, then register with a new enrollment code from the OPD admin.",
