@@ -99,8 +99,9 @@ pub fn map_device_error(error: DeviceError) -> SiperluError {
     mapped
 }
 
-/// Maps a sync error. A refusal whose server error id is in the catalog (for example
-/// `api.enrollment_code_invalid`) keeps that id, so the ASN reads the server's own reason.
+/// Maps a sync error. A refusal whose server error id has a complete catalog text (for example
+/// `api.enrollment_code_invalid`) keeps that id, as `SyncError::message_id` decides, so the ASN
+/// reads the server's own reason.
 pub fn map_sync_error(error: SyncError) -> SiperluError {
     let message_id = error.message_id().to_string();
     let reason = error.to_string();
@@ -108,14 +109,6 @@ pub fn map_sync_error(error: SyncError) -> SiperluError {
         SyncError::Device(device) => return map_device_error(device),
         SyncError::InvalidServerUrl { .. } => SiperluError::InvalidInput { message_id, reason },
         SyncError::NotRegistered { .. } => SiperluError::NotReady { message_id, reason },
-        SyncError::Refused { error_id, .. }
-            if siperlu_core::messages::lookup(&error_id).is_some() =>
-        {
-            SiperluError::Network {
-                message_id: error_id,
-                reason,
-            }
-        }
         SyncError::Unreachable { .. } | SyncError::Refused { .. } | SyncError::Protocol { .. } => {
             SiperluError::Network { message_id, reason }
         }

@@ -213,17 +213,11 @@ pub async fn register(
                     &registered_id,
                     "the device registered a new face template with a new enrollment code",
                 )?;
-            }
-            let inserted = if reenrolled == 1 {
-                Ok(1)
-            } else {
-                transaction.execute(
-                    "INSERT INTO devices (id, nip, public_key, template_id, registered_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![registered_id, nip_text, public_key, request.template_id, now],
-                )
-            };
-            if let Err(error) = inserted {
+            } else if let Err(error) = transaction.execute(
+                "INSERT INTO devices (id, nip, public_key, template_id, registered_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![registered_id, nip_text, public_key, request.template_id, now],
+            ) {
                 return Err(match &error {
                     rusqlite::Error::SqliteFailure(e, _)
                         if e.code == rusqlite::ErrorCode::ConstraintViolation =>
