@@ -8,17 +8,6 @@ use common::*;
 use serde_json::json;
 use siperlu_core::record::GeofenceCode;
 
-/// Starts a server with one office, one enrolled ASN and its registered phone.
-async fn setup() -> (TestServer, Admin, Phone) {
-    let server = start_server(|_| {}).await;
-    let admin = login_admin(server.address).await;
-    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
-    let nip = nip_with_serial(1);
-    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
-    let phone = register_phone(server.address, &nip, &code).await;
-    (server, admin, phone)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn registration_rejects_bad_codes() {
     let server = start_server(|_| {}).await;
@@ -203,7 +192,7 @@ async fn registration_validates_fields() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn config_and_time_are_signed() {
-    let (server, _admin, phone) = setup().await;
+    let (server, _admin, phone) = start_with_phone(|_| {}).await;
     let reply = phone.signed("GET", "/api/v1/config", b"").await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let signed = reply.json();
@@ -229,7 +218,7 @@ async fn config_and_time_are_signed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn record_upload_is_idempotent() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let records: Vec<_> = (0..3).map(|_| phone.next_record()).collect();
     let slices: Vec<&[u8]> = records.iter().map(|r| r.as_bytes()).collect();
     let body = batch_body(&slices);
@@ -273,7 +262,7 @@ async fn record_upload_is_idempotent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn forged_request_signature_rejected() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let record = phone.next_record();
     let body = batch_body(&[record.as_bytes()]);
     let mut headers = phone.sign("POST", "/api/v1/records", &body);
@@ -310,7 +299,7 @@ async fn forged_request_signature_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replayed_request_rejected() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let record = phone.next_record();
     let body = batch_body(&[record.as_bytes()]);
     let headers = phone.sign("POST", "/api/v1/records", &body);
@@ -324,7 +313,7 @@ async fn replayed_request_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replay_after_restart_rejected() {
-    let (mut server, _admin, mut phone) = setup().await;
+    let (mut server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let record = phone.next_record();
     let body = batch_body(&[record.as_bytes()]);
     let headers = phone.sign("POST", "/api/v1/records", &body);
@@ -348,7 +337,7 @@ async fn replay_after_restart_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stale_timestamp_rejected() {
-    let (server, _admin, phone) = setup().await;
+    let (server, _admin, phone) = start_with_phone(|_| {}).await;
     let parts = siperlu_core::request_auth::RequestParts {
         method: "GET",
         path_and_query: "/api/v1/config",
@@ -366,7 +355,7 @@ async fn stale_timestamp_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn record_from_other_device_rejected() {
-    let (server, admin, phone) = setup().await;
+    let (server, admin, phone) = start_with_phone(|_| {}).await;
     let (opd_id, office_id) = admin.create_office("KB-02", "Kantor Kedua").await;
     let other_nip = nip_with_serial(2);
     let code = admin.enroll_asn(&other_nip, opd_id, office_id).await;
@@ -387,7 +376,7 @@ async fn record_from_other_device_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tampered_record_rejected() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let record = phone.next_record();
     let mut bytes = record.as_bytes().to_vec();
     // Flip a bit inside the body (in the NIP field region, well before the signature).
@@ -439,7 +428,7 @@ async fn tampered_record_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn oversize_and_malformed_bodies_rejected() {
-    let (server, _admin, phone) = setup().await;
+    let (server, _admin, phone) = start_with_phone(|_| {}).await;
     let huge = vec![b'x'; siperlu_server::DEFAULT_MAX_BODY_BYTES + 1];
     let reply = phone.signed("POST", "/api/v1/records", &huge).await;
     assert_eq!(reply.status, 413, "{}", reply.text());
@@ -461,7 +450,7 @@ async fn oversize_and_malformed_bodies_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn outside_fence_is_flagged() {
-    let (server, admin, mut phone) = setup().await;
+    let (server, admin, mut phone) = start_with_phone(|_| {}).await;
     // About 1.1 km north of the office, while the phone claims inside.
     let record = phone.next_record_at(OFFICE_LAT + 0.01, OFFICE_LON, GeofenceCode::Inside);
     let reply = phone
@@ -497,7 +486,7 @@ async fn outside_fence_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_put_and_get() {
-    let (server, admin, phone) = setup().await;
+    let (server, admin, phone) = start_with_phone(|_| {}).await;
     let (path, first) = phone.plan_body(1, &["Rapat koordinasi"]);
     let missing = phone.signed("GET", &path, b"").await;
     assert_eq!(missing.status, 404);
@@ -698,7 +687,7 @@ async fn address_rate_limit_applies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_count_ingest_and_rejections() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let record = phone.next_record();
     phone
         .signed("POST", "/api/v1/records", &batch_body(&[record.as_bytes()]))
@@ -810,7 +799,7 @@ async fn device_rate_limit_applies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn time_moved_off_its_anchor_flagged() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     // A record stamped an hour earlier than its genuine anchor and elapsed clock give.
     let mut record = phone.next_record().record().clone();
     record.trusted_time_ms -= 3_600_000;
@@ -833,7 +822,7 @@ async fn time_moved_off_its_anchor_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_device_rejected() {
-    let (server, admin, phone) = setup().await;
+    let (server, admin, phone) = start_with_phone(|_| {}).await;
     let devices = admin.get("/api/v1/admin/devices").await;
     assert_eq!(devices.status, 200);
     assert_eq!(devices.json()[0]["id"], phone.device_id.to_string());

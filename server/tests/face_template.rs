@@ -12,12 +12,7 @@ use siperlu_core::record::ActiveLiveness;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replaced_template_is_flagged() {
-    let server = start_server(|_| {}).await;
-    let admin = login_admin(server.address).await;
-    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
-    let nip = nip_with_serial(1);
-    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
-    let mut phone = register_phone(server.address, &nip, &code).await;
+    let (_server, admin, mut phone) = start_with_phone(|_| {}).await;
 
     let honest = phone.next_record();
     let result = phone.upload_one(&honest).await;
@@ -53,16 +48,11 @@ async fn replaced_template_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn required_blink_ships_and_is_checked() {
-    let server = start_server(|config| {
+    let (_server, _admin, mut phone) = start_with_phone(|config| {
         config.device_policy.face_policy.require_blink = true;
         config.device_policy.face_policy.match_threshold = 0.6;
     })
     .await;
-    let admin = login_admin(server.address).await;
-    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
-    let nip = nip_with_serial(1);
-    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
-    let mut phone = register_phone(server.address, &nip, &code).await;
 
     // The signed configuration carries the policy.
     let reply = phone.signed("GET", "/api/v1/config", b"").await;

@@ -13,17 +13,6 @@ use serde_json::Value;
 use siperlu_core::record::{AttendanceRecord, RECORD_FORMAT_VERSION, SignedRecord};
 use siperlu_core::time::TimeSource;
 
-/// Starts a server with one office, one enrolled ASN and its registered phone.
-async fn setup() -> (TestServer, Admin, Phone) {
-    let server = start_server(|_| {}).await;
-    let admin = login_admin(server.address).await;
-    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
-    let nip = nip_with_serial(1);
-    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
-    let phone = register_phone(server.address, &nip, &code).await;
-    (server, admin, phone)
-}
-
 /// Returns the stored claim, the server's time and the attendance day of a record.
 fn stored_times(server: &TestServer, record: &AttendanceRecord) -> (i64, Option<i64>, String) {
     let connection = rusqlite::Connection::open(&server.db_path).expect("open database");
@@ -46,7 +35,7 @@ fn wib_date(time_ms: i64) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clock_set_back_keeps_anchored_time() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     phone.wall_clock_offset_ms = -3_600_000;
     let signed = phone.next_record();
     let record = signed.record();
@@ -75,7 +64,7 @@ async fn clock_set_back_keeps_anchored_time() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fabricated_anchor_is_flagged() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let mut record = phone.next_record().record().clone();
 
     // A phone that invents an anchor an hour earlier and computes its time from it, to check
@@ -106,7 +95,7 @@ async fn fabricated_anchor_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn time_disagreeing_with_anchor_is_flagged() {
-    let (server, admin, mut phone) = setup().await;
+    let (server, admin, mut phone) = start_with_phone(|_| {}).await;
     let mut record = phone.next_record().record().clone();
     let real_ms = record.trusted_time_ms;
 
@@ -155,7 +144,7 @@ async fn time_disagreeing_with_anchor_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn honest_record_has_no_device_time_row() {
-    let (_server, admin, mut phone) = setup().await;
+    let (_server, admin, mut phone) = start_with_phone(|_| {}).await;
     let signed = phone.next_record();
     let result = phone.upload_one(&signed).await;
     assert_eq!(result["status"], "accepted", "{result}");
@@ -170,7 +159,7 @@ async fn honest_record_has_no_device_time_row() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn elapsed_backwards_within_boot_is_flagged() {
-    let (_server, _admin, mut phone) = setup().await;
+    let (_server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let first = phone.next_record();
     let result = phone.upload_one(&first).await;
     assert!(flags_of(&result).is_empty(), "{result}");
@@ -195,7 +184,7 @@ async fn elapsed_backwards_within_boot_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changed_anchor_reading_is_flagged() {
-    let (_server, _admin, mut phone) = setup().await;
+    let (_server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let first = phone.next_record();
     let result = phone.upload_one(&first).await;
     assert!(flags_of(&result).is_empty(), "{result}");
@@ -220,7 +209,7 @@ async fn changed_anchor_reading_is_flagged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reboot_without_anchor_uses_wall_clock() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let first = phone.next_record();
     phone.upload_one(&first).await;
 
@@ -247,7 +236,7 @@ async fn reboot_without_anchor_uses_wall_clock() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn version_1_record_is_rejected() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let signed = phone.next_record();
     let mut bytes = signed.as_bytes().to_vec();
     // The format version is the big-endian u16 after the 4-byte magic.
@@ -267,7 +256,7 @@ async fn version_1_record_is_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn same_batch_twice_at_once_stores_once() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let records: Vec<SignedRecord> = (0..20).map(|_| phone.next_record()).collect();
     let slices: Vec<&[u8]> = records.iter().map(|signed| signed.as_bytes()).collect();
     let body = batch_body(&slices);
@@ -302,7 +291,7 @@ async fn same_batch_twice_at_once_stores_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn consecutive_batches_at_once_link_in_order() {
-    let (server, _admin, mut phone) = setup().await;
+    let (server, _admin, mut phone) = start_with_phone(|_| {}).await;
     let records: Vec<SignedRecord> = (0..10).map(|_| phone.next_record()).collect();
     let slices: Vec<&[u8]> = records.iter().map(|signed| signed.as_bytes()).collect();
     let earlier = batch_body(&slices[..5]);

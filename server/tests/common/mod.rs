@@ -362,6 +362,20 @@ impl Admin {
     }
 }
 
+/// Starts a server configured by `tune`, with one office, one enrolled ASN (serial 1) and its
+/// registered phone.
+pub async fn start_with_phone(
+    tune: impl FnOnce(&mut siperlu_server::ServerConfig),
+) -> (TestServer, Admin, Phone) {
+    let server = start_server(tune).await;
+    let admin = login_admin(server.address).await;
+    let (opd_id, office_id) = admin.create_office("KB-01", "Balai Kota Bogor").await;
+    let nip = nip_with_serial(1);
+    let code = admin.enroll_asn(&nip, opd_id, office_id).await;
+    let phone = register_phone(server.address, &nip, &code).await;
+    (server, admin, phone)
+}
+
 /// Returns a valid NIP with the given serial (1..=999).
 pub fn nip_with_serial(serial: u32) -> String {
     format!("198503122010011{serial:03}")
