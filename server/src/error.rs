@@ -3,8 +3,8 @@
 //! Handlers work with rich internal errors (database, validation, NIP, request signing). Each
 //! maps into [`ApiError`], a small public enum that fixes the HTTP status and a stable message
 //! id from the catalog. The body is always `{"error": {"id": "...", "message": "...",
-//! "messages": {"id": "...", "en": "..."}}}`: `message` is the English text, and `messages`
-//! holds it in Bahasa Indonesia and English, so a client shows the admin's or the ASN's
+//! "messages": {"id": "...", "en": "..."}}}`. `message` is the English text, and `messages`
+//! contains it in Bahasa Indonesia and English, so a client shows the admin's or the ASN's
 //! language and a script can branch on the id.
 
 use axum::Json;
@@ -259,8 +259,8 @@ impl ApiError {
         }
     }
 
-    /// The ASN has no office or dinas luar place to check in at, so the phone could not use
-    /// the configuration. The code stays unused.
+    /// Builds the 409 for an ASN with no office or dinas luar place to check in at, whose
+    /// configuration the phone could not use. The enrollment code stays unused.
     pub fn no_assignment() -> Self {
         let id = "api.no_assignment";
         ApiError::Conflict {

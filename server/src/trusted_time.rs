@@ -118,7 +118,8 @@ pub fn recompute_time(
     })
 }
 
-/// Whether the record's claimed time differs from the recomputation beyond its uncertainty.
+/// Checks whether the record's claimed time differs from the recomputation beyond its
+/// uncertainty.
 /// A wall-clock estimate is the wall clock itself, so it gets no tolerance.
 fn claim_disagrees(record: &AttendanceRecord, recomputed: &TrustedTime) -> bool {
     if record.time_source != recomputed.source {
@@ -132,7 +133,7 @@ fn claim_disagrees(record: &AttendanceRecord, recomputed: &TrustedTime) -> bool 
     difference_ms.abs() > i128::from(tolerance_ms)
 }
 
-/// Whether the server issued an anchor with this server time to this device.
+/// Checks whether the server issued an anchor with this server time to this device.
 fn anchor_issued(
     connection: &Connection,
     device_id: &str,
@@ -175,7 +176,7 @@ mod test {
         connection
     }
 
-    /// A record made one hour after the anchor, as an honest phone computes it.
+    /// Builds a record made one hour after the anchor, as an honest phone computes it.
     fn honest_record() -> AttendanceRecord {
         AttendanceRecord {
             format_version: RECORD_FORMAT_VERSION,

@@ -44,8 +44,8 @@ pub enum DeviceError {
         detail: String,
         /// The photo to take again, counted from 1, when one photo is the cause.
         photo_number: Option<usize>,
-        /// Catalog id of a complete text that says what is wrong with that photo, such as
-        /// `face.no_face`; `None` for a problem with the set as a whole.
+        /// Catalog id of a complete text that explains what is wrong with that photo, such as
+        /// `face.no_face`. `None` for a problem with the set as a whole.
         reason_id: Option<&'static str>,
     },
     /// A photo or frame that is not a readable JPEG or PNG.

@@ -153,7 +153,8 @@ impl Device {
     /// Sets the NIP of the ASN who uses the phone. The NIP already set changes nothing.
     /// Before registration, another NIP removes the templates enrolled for the previous one,
     /// which would never match again. On a registered phone another NIP is an error
-    /// (`device.nip_registered`), because the server knows the device key only for its NIP.
+    /// (`device.nip_registered`), because the server registered the device key for that NIP
+    /// only.
     pub fn set_nip(&self, nip: &str) -> Result<(), DeviceError> {
         // The same plausibility rules as the server's, so a NIP the server would refuse at
         // registration is refused here before a face is enrolled for it.
@@ -169,26 +170,23 @@ impl Device {
         let mut store = self.lock_store()?;
         let previous = store.registration()?;
 
-        // The same NIP again keeps the registration and its face, so setting the NIP cannot
-        // be used to make a newly enrolled face active without the server.
-        if previous
-            .as_ref()
-            .is_some_and(|previous| previous.nip == nip)
-        {
-            return Ok(());
-        }
-        // The server registered this phone's key for the previous NIP, so records of another
-        // NIP would be rejected; another ASN needs a new device identity and a new code.
-        if let Some(previous) = &previous
-            && previous.registered_ms.is_some()
-        {
-            return Err(DeviceError::InvalidNip {
-                message_id: "device.nip_registered".to_string(),
-                value: nip.to_string(),
-                detail: "the phone is registered for another NIP; clear the app's data and register again with a new enrollment code".to_string(),
-            });
-        }
         if let Some(previous) = &previous {
+            // The same NIP again keeps the registration and its face, so setting the NIP
+            // cannot make a newly enrolled face active without the server.
+            if previous.nip == nip {
+                return Ok(());
+            }
+
+            // The server registered this phone's key for the previous NIP and would reject
+            // records of another one. Another ASN needs a new device identity and a new code.
+            if previous.registered_ms.is_some() {
+                return Err(DeviceError::InvalidNip {
+                    message_id: "device.nip_registered".to_string(),
+                    value: nip.to_string(),
+                    detail: "the phone is registered for another NIP; clear the app's data and register again with a new enrollment code".to_string(),
+                });
+            }
+
             for template_id in store.template_ids(&previous.nip)? {
                 store.delete_template(&template_id)?;
             }

@@ -49,7 +49,7 @@ pub struct InvalidFacePolicy {
     pub name: &'static str,
     /// The value found.
     pub value: String,
-    /// What the field accepts.
+    /// The range or form the field accepts.
     pub expected: &'static str,
 }
 

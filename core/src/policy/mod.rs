@@ -184,7 +184,8 @@ impl DevicePolicy {
     }
 }
 
-/// Whether the parse error points at a time: `plan_cutoff` or a shift's `start` or `end`.
+/// Checks whether the parse error points at a time: `plan_cutoff` or a shift's `start` or
+/// `end`.
 fn is_time_field(text: &str, error: &toml::de::Error) -> bool {
     let Some(span) = error.span() else {
         return false;

@@ -228,10 +228,10 @@ impl SyncClient {
     /// initialised, have its NIP set and a face enrolled. Pins the server key that signed the
     /// first configuration and stores that configuration.
     ///
-    /// An enrollment code works once, with one exception: if the response is lost after the
-    /// server accepted it, the same request again (same code, NIP, key, template and device
-    /// id) within the code's lifetime returns the same device id and a fresh configuration.
-    /// The client's own retries rely on that. After the code expires, a new code is needed.
+    /// An enrollment code works once, with one exception for a lost response. The same
+    /// request again (same code, NIP, key, template and device id) within the code's lifetime
+    /// returns the same device id and a fresh configuration, and the client's own retries rely
+    /// on that. After the code expires, a new code is needed.
     pub fn register(&self, enrollment_code: &str) -> Result<Registered, SyncError> {
         let identity = self.device.identity()?;
         let nip = self.device.registration()?.ok_or(DeviceError::NoNip)?.nip;

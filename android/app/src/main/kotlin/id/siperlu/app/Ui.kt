@@ -95,7 +95,7 @@ fun Activity.showMessage(texts: Texts, message: String) {
 /**
  * Returns the text for a failed background call: the catalog text of a SiperluException, and
  * `common.internal_error` for anything else. Logs the failure first, because the screen shows
- * it and does not re-raise it. A SiperluException's reason holds no NIP or key (the core keeps
+ * it and does not re-raise it. A SiperluException's reason contains no NIP or key (the core keeps
  * them out); any other exception is logged by class name only.
  */
 fun failureText(texts: Texts, failure: Throwable, vararg values: Pair<String, Any>): String {
