@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use siperlu_core::device::{Device, SystemClock};
 use siperlu_core::face::{FaceEngine, FaceEngineConfig};
+use siperlu_core::location::Fix;
 use siperlu_core::plan::{PlanItem, PlanStatus, default_cutoff};
 use siperlu_core::record::{
     ActiveLiveness, AttendanceKind, AttendanceRecord, GENESIS_HASH, GeofenceCode,
@@ -538,4 +539,42 @@ fn config_from_other_key_rejected() {
         Some(cached),
         "the cached configuration stays in use"
     );
+}
+
+#[test]
+fn slow_anchor_is_recognised() {
+    let server = TestServer::start();
+    let code = Admin::login(&server.url()).office_asn_and_code("KB-WAKTU", NIP, LAT, LON);
+    let proxy = FaultProxy::start(&server.runtime, server.address, "/api/v1/time");
+    let phone = Phone::registered(&server, &code);
+
+    // The anchor request takes 300 ms, as on a slow mobile network, so half its round trip
+    // is far from zero.
+    proxy.push_faults(&[Fault::Delay(Duration::from_millis(300))]);
+    let client =
+        SyncClient::new(phone.device.clone(), &proxy.url(), fast_options(3)).expect("client");
+    let anchor = client.sync().expect("sync").anchor.expect("anchor fetched");
+    assert!(anchor.round_trip_uncertainty_ms >= 150, "{anchor:?}");
+
+    // A check-in made with that anchor names the anchor the server issued.
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let fix = Fix::from_degrees(LAT, LON, 8.0, now_ms, "gps", false).expect("fix");
+    let selfie = photo_bytes("obama3.jpg");
+    let outcome = phone
+        .device
+        .check_in(AttendanceKind::CheckIn, &[&selfie], fix)
+        .expect("check-in");
+    client.sync().expect("second sync");
+
+    let connection = rusqlite::Connection::open(&server.db_path).expect("open server db");
+    let (time_source, flags): (String, String) = connection
+        .query_row(
+            "SELECT time_source, flags FROM records WHERE id = ?1",
+            [outcome.record_id.to_string()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("record stored");
+    assert_eq!(time_source, TimeSource::ServerAnchor.name());
+    assert!(!flags.contains("ingest.unknown_anchor"), "{flags}");
+    assert!(!flags.contains("ingest.time_mismatch"), "{flags}");
 }

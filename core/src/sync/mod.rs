@@ -340,9 +340,11 @@ impl SyncClient {
         Ok(self.device.save_config(&envelope)?)
     }
 
-    /// Fetches a signed time anchor and stores it. The anchor pairs the server time with the
-    /// elapsed-since-boot clock read when the answer arrived; the server time is taken as the
-    /// middle of the round trip, and half the round trip is kept as its uncertainty.
+    /// Fetches a signed time anchor and stores it. The anchor pairs the server time, exactly as
+    /// the server signed it, with the elapsed-since-boot clock read when the answer arrived,
+    /// and keeps half the round trip as its uncertainty. The server finds the anchor a record
+    /// names by that exact server time, so the time is stored unadjusted; trusted time is then
+    /// up to half the round trip early, which the uncertainty covers.
     pub fn fetch_time_anchor(&self) -> Result<TimeAnchor, SyncError> {
         let pinned = self.pinned_key()?;
         let identity = self.device.identity()?;
@@ -374,7 +376,7 @@ impl SyncClient {
         let round_trip_ms = after_ms.saturating_sub(before_ms).max(0);
         let half_ms = (round_trip_ms + 1) / 2;
         let anchor = TimeAnchor {
-            server_time_ms: time.server_time_ms.saturating_add(half_ms),
+            server_time_ms: time.server_time_ms,
             elapsed_ms: after_ms,
             boot_id,
             round_trip_uncertainty_ms: u32::try_from(half_ms).unwrap_or(u32::MAX),
