@@ -293,10 +293,12 @@ impl Store {
         Ok(self.vault.unwrap(&wrapped)?)
     }
 
-    /// Returns the ids of the templates enrolled for `nip`, oldest first.
+    /// Returns the ids of the templates enrolled for `nip`, oldest first. Two enrollments
+    /// within one millisecond (a phone whose clock stands still, or a test clock) keep the
+    /// order they were saved in: `INSERT OR REPLACE` gives a re-saved row a new rowid.
     pub fn template_ids(&self, nip: &str) -> Result<Vec<String>, StoreError> {
         let mut statement = self.connection.prepare(
-            "SELECT template_id FROM templates WHERE nip = ?1 ORDER BY created_ms, template_id",
+            "SELECT template_id FROM templates WHERE nip = ?1 ORDER BY created_ms, rowid",
         )?;
         let ids = statement
             .query_map([nip], |row| row.get(0))?
@@ -613,6 +615,22 @@ mod test {
             Err(StoreError::NotFound { .. })
         ));
         assert!(store.delete_template("tpl-1").expect("deletes"));
+    }
+
+    #[test]
+    fn templates_of_one_millisecond_keep_their_saving_order() {
+        let mut store = memory_store();
+        let nip = "199001012015031001";
+        for template_id in ["tpl-c", "tpl-a", "tpl-b"] {
+            store
+                .save_template(template_id, nip, b"template", 5)
+                .expect("saves");
+        }
+        assert_eq!(
+            store.template_ids(nip).expect("lists"),
+            vec!["tpl-c", "tpl-a", "tpl-b"],
+            "oldest first, then in saving order"
+        );
     }
 
     #[test]
