@@ -3,9 +3,8 @@
 //! the full-resolution photo through it. The embedder was trained on faces aligned this way;
 //! a three-point affine warp made same-person and different-person scores overlap.
 
-use image::RgbImage;
-
-use super::pixels::{AffineMap, Patch, warp_affine};
+use super::photo::Photo;
+use super::pixels::{AffineMap, Patch};
 
 /// The ArcFace reference points for a 112x112 crop, in the order of
 /// [`super::landmarks::Landmarks::five_points`] (published with InsightFace).
@@ -84,13 +83,8 @@ impl Similarity {
 }
 
 /// Warps the photo into the aligned `width` x `height` face crop.
-pub(crate) fn align_face(
-    image: &RgbImage,
-    similarity: &Similarity,
-    width: u32,
-    height: u32,
-) -> Patch {
-    warp_affine(image, similarity.inverse_map(), width, height)
+pub(crate) fn align_face(photo: &Photo, similarity: &Similarity, width: u32, height: u32) -> Patch {
+    photo.warp_affine(similarity.inverse_map(), width, height)
 }
 
 fn mean(points: &[[f32; 2]]) -> [f32; 2] {

@@ -2,6 +2,9 @@
 //! RGB image. Size limits are checked on the byte count and on the header's dimensions before
 //! any pixel buffer is allocated, so a hostile or broken file cannot exhaust a phone's memory.
 //! EXIF orientation is applied, because phone cameras often store portraits rotated.
+//!
+//! The pipeline reads baseline JPEGs through the coefficient reader in `jpeg` and comes here
+//! for every other photo, and for the error of any photo that reader does not take.
 
 use std::io::Cursor;
 
@@ -35,15 +38,7 @@ impl Default for DecodeLimits {
 
 /// Decodes `bytes` into an upright RGB image within `limits`.
 pub fn decode_photo(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, FaceError> {
-    if bytes.is_empty() {
-        return Err(FaceError::EmptyImage);
-    }
-    if bytes.len() > limits.max_bytes {
-        return Err(FaceError::ImageTooLarge {
-            size_bytes: bytes.len(),
-            max_bytes: limits.max_bytes,
-        });
-    }
+    check_byte_limits(bytes, limits)?;
 
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -100,6 +95,20 @@ pub fn decode_photo(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Fac
         DynamicImage::ImageRgb8(rgb) => rgb,
         other => other.to_rgb8(),
     })
+}
+
+/// Rejects an empty file and one over the byte limit.
+pub(crate) fn check_byte_limits(bytes: &[u8], limits: &DecodeLimits) -> Result<(), FaceError> {
+    if bytes.is_empty() {
+        return Err(FaceError::EmptyImage);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(FaceError::ImageTooLarge {
+            size_bytes: bytes.len(),
+            max_bytes: limits.max_bytes,
+        });
+    }
+    Ok(())
 }
 
 /// Walks the JPEG marker segments and entropy-coded scans and returns whether an end-of-image

@@ -2,12 +2,12 @@
 //! kept, into the detector's 320x240 input (the rest padded with mid-grey), so detection costs
 //! the same on any camera. The boxes are mapped back to full-resolution pixel coordinates.
 
-use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
 use super::FaceError;
 use super::manifest::Preprocess;
-use super::pixels::{Patch, Region, crop_resize, patch_to_tensor};
+use super::photo::Photo;
+use super::pixels::{Patch, Region, patch_to_tensor};
 use super::runtime::ModelSession;
 
 /// A detected face: box corners in photo pixels and the detector's confidence (0..1).
@@ -55,20 +55,19 @@ impl FaceBox {
 pub(crate) fn detect_faces(
     session: &ModelSession,
     preprocess: &Preprocess,
-    image: &RgbImage,
+    photo: &Photo,
     min_score: f32,
     nms_iou: f32,
 ) -> Result<Vec<FaceBox>, FaceError> {
     let input_width = preprocess.width;
     let input_height = preprocess.height;
-    let (photo_width, photo_height) = image.dimensions();
+    let (photo_width, photo_height) = photo.dimensions();
     let scale =
         (input_width as f32 / photo_width as f32).min(input_height as f32 / photo_height as f32);
     let content_width = ((photo_width as f32 * scale).round() as u32).clamp(1, input_width);
     let content_height = ((photo_height as f32 * scale).round() as u32).clamp(1, input_height);
 
-    let content = crop_resize(
-        image,
+    let content = photo.crop_resize(
         Region {
             x: 0.0,
             y: 0.0,

@@ -5,15 +5,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use image::RgbImage;
-
 use super::align::{align_face, fit_similarity};
-use super::decode::{DecodeLimits, decode_photo};
+use super::decode::DecodeLimits;
 use super::detect::{FaceBox, detect_faces};
 use super::embed::{cosine, embed_face};
 use super::landmarks::{Landmarks, locate_landmarks};
 use super::liveness::{ActiveLiveness, find_blink, score_eyes_open, score_liveness};
 use super::manifest::ModelManifest;
+use super::photo::{Photo, load_photo};
 use super::quality::{check_face, check_face_count};
 use super::runtime::{ModelCheck, ModelSession, environment};
 use super::template::FaceTemplate;
@@ -91,7 +90,7 @@ pub struct FaceEngine {
 /// One photo run through the pipeline, with what later steps of the same call reuse.
 struct PhotoRun {
     analysis: FaceAnalysis,
-    image: RgbImage,
+    photo: Photo,
     landmarks: Option<Landmarks>,
     embedding: Option<Vec<f32>>,
 }
@@ -345,13 +344,13 @@ impl FaceEngine {
                 Some(landmarks) => Some(score_eyes_open(
                     &self.eye,
                     &self.manifest.models.eye.preprocess,
-                    &selfie.image,
+                    &selfie.photo,
                     landmarks,
                 )?),
                 None => None,
             });
             let selfie_face = selfie.analysis.primary_face.map(|index| {
-                relative_box(&selfie.analysis.faces[index], selfie.image.dimensions())
+                relative_box(&selfie.analysis.faces[index], selfie.photo.dimensions())
             });
             for frame in burst {
                 open_scores.push(self.score_frame_eyes(frame, selfie_face.as_ref(), policy)?);
@@ -408,6 +407,12 @@ impl FaceEngine {
         }
     }
 
+    /// The detector's input width and height.
+    fn detector_input(&self) -> (u32, u32) {
+        let preprocess = &self.manifest.models.detect.preprocess;
+        (preprocess.width, preprocess.height)
+    }
+
     /// Runs the pipeline on one photo, including the optional stages that `stages` selects.
     fn run_photo(
         &self,
@@ -420,14 +425,14 @@ impl FaceEngine {
         let mut timings = StageTimings::default();
 
         let step = Instant::now();
-        let image = decode_photo(bytes, &self.decode_limits)?;
+        let photo = load_photo(bytes, &self.decode_limits, self.detector_input())?;
         timings.decode_ms = elapsed_ms(step);
 
         let step = Instant::now();
         let faces = detect_faces(
             &self.detect,
             &models.detect.preprocess,
-            &image,
+            &photo,
             policy.min_detection_score,
             policy.nms_iou,
         )?;
@@ -435,8 +440,8 @@ impl FaceEngine {
 
         let (primary_face, mut reasons) = check_face_count(&faces, policy);
         let mut analysis = FaceAnalysis {
-            width: image.width(),
-            height: image.height(),
+            width: photo.dimensions().0,
+            height: photo.dimensions().1,
             faces,
             primary_face,
             reasons: Vec::new(),
@@ -449,7 +454,7 @@ impl FaceEngine {
             analysis.timings.total_ms = elapsed_ms(started);
             return Ok(PhotoRun {
                 analysis,
-                image,
+                photo,
                 landmarks: None,
                 embedding: None,
             });
@@ -459,7 +464,7 @@ impl FaceEngine {
 
         let step = Instant::now();
         let (landmarks, face_patch) =
-            locate_landmarks(&self.landmark, &models.landmark.preprocess, &image, &face)?;
+            locate_landmarks(&self.landmark, &models.landmark.preprocess, &photo, &face)?;
         analysis.timings.landmark_ms = elapsed_ms(step);
 
         let step = Instant::now();
@@ -471,7 +476,7 @@ impl FaceEngine {
         )
         .map(|similarity| {
             align_face(
-                &image,
+                &photo,
                 &similarity,
                 feature_input.width,
                 feature_input.height,
@@ -490,7 +495,7 @@ impl FaceEngine {
             &face_patch,
             &aligned_grey,
             feature_input.width,
-            image.dimensions(),
+            photo.dimensions(),
             policy,
         );
         reasons.extend(face_reasons);
@@ -513,7 +518,7 @@ impl FaceEngine {
             analysis.liveness = Some(score_liveness(
                 &self.liveness,
                 &models.liveness.preprocess,
-                &image,
+                &photo,
                 &face,
                 policy.liveness_threshold,
             )?);
@@ -524,7 +529,7 @@ impl FaceEngine {
         analysis.timings.total_ms = elapsed_ms(started);
         Ok(PhotoRun {
             analysis,
-            image,
+            photo,
             landmarks: Some(landmarks),
             embedding,
         })
@@ -590,11 +595,11 @@ impl FaceEngine {
         policy: &FacePolicy,
     ) -> Result<Option<f32>, FaceError> {
         let models = &self.manifest.models;
-        let image = decode_photo(bytes, &self.decode_limits)?;
+        let photo = load_photo(bytes, &self.decode_limits, self.detector_input())?;
         let faces = detect_faces(
             &self.detect,
             &models.detect.preprocess,
-            &image,
+            &photo,
             policy.min_detection_score,
             policy.nms_iou,
         )?;
@@ -602,7 +607,7 @@ impl FaceEngine {
         let Some(primary) = primary else {
             return Ok(None);
         };
-        let frame_face = relative_box(&faces[primary], image.dimensions());
+        let frame_face = relative_box(&faces[primary], photo.dimensions());
         if selfie_face.is_none_or(|selfie_face| selfie_face.iou(&frame_face) < MIN_BURST_OVERLAP) {
             return Ok(None);
         }
@@ -612,13 +617,13 @@ impl FaceEngine {
         let (landmarks, _) = locate_landmarks(
             &self.landmark,
             &models.landmark.preprocess,
-            &image,
+            &photo,
             &faces[primary],
         )?;
         Ok(Some(score_eyes_open(
             &self.eye,
             &models.eye.preprocess,
-            &image,
+            &photo,
             &landmarks,
         )?))
     }

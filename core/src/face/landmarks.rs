@@ -1,12 +1,11 @@
 //! The 68-point iBUG landmarks of one face, from fr_landmark run on the face box, and what the
 //! later stages read from them: the five alignment points, the eye boxes and a yaw estimate.
 
-use image::RgbImage;
-
 use super::FaceError;
 use super::detect::FaceBox;
 use super::manifest::Preprocess;
-use super::pixels::{Patch, Region, crop_resize, patch_to_tensor};
+use super::photo::Photo;
+use super::pixels::{Patch, Region, patch_to_tensor};
 use super::runtime::ModelSession;
 
 /// Number of points in the iBUG 68-point layout.
@@ -24,11 +23,11 @@ pub struct Landmarks {
 pub(crate) fn locate_landmarks(
     session: &ModelSession,
     preprocess: &Preprocess,
-    image: &RgbImage,
+    photo: &Photo,
     face: &FaceBox,
 ) -> Result<(Landmarks, Patch), FaceError> {
     let region = scaled_region(face, preprocess.crop_scale);
-    let patch = crop_resize(image, region, preprocess.width, preprocess.height);
+    let patch = photo.crop_resize(region, preprocess.width, preprocess.height);
     let tensor = patch_to_tensor(&patch, preprocess);
     let outputs = session.run(
         [1, 1, preprocess.height as usize, preprocess.width as usize],

@@ -2,14 +2,14 @@
 //! person or a photo or screen held up to the camera. Active: fr_eye follows the eyes across a
 //! short burst of frames and looks for a blink (open, closed, open again).
 
-use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
 use super::FaceError;
 use super::detect::FaceBox;
 use super::landmarks::Landmarks;
 use super::manifest::Preprocess;
-use super::pixels::{Region, crop_resize, patch_to_tensor};
+use super::photo::Photo;
+use super::pixels::{Region, patch_to_tensor};
 use super::runtime::ModelSession;
 
 /// The passive liveness result of one frame.
@@ -41,12 +41,13 @@ pub enum ActiveLiveness {
 pub(crate) fn score_liveness(
     session: &ModelSession,
     preprocess: &Preprocess,
-    image: &RgbImage,
+    photo: &Photo,
     face: &FaceBox,
     threshold: f32,
 ) -> Result<PassiveLiveness, FaceError> {
-    let region = liveness_region(face, preprocess.crop_scale, image.width(), image.height());
-    let patch = crop_resize(image, region, preprocess.width, preprocess.height);
+    let (width, height) = photo.dimensions();
+    let region = liveness_region(face, preprocess.crop_scale, width, height);
+    let patch = photo.crop_resize(region, preprocess.width, preprocess.height);
     let tensor = patch_to_tensor(&patch, preprocess);
     let outputs = session.run(
         [1, 3, preprocess.height as usize, preprocess.width as usize],
@@ -73,12 +74,12 @@ pub(crate) fn score_liveness(
 pub(crate) fn score_eyes_open(
     session: &ModelSession,
     preprocess: &Preprocess,
-    image: &RgbImage,
+    photo: &Photo,
     landmarks: &Landmarks,
 ) -> Result<f32, FaceError> {
     let mut open_sum = 0.0;
     for region in landmarks.eye_regions() {
-        let patch = crop_resize(image, region, preprocess.width, preprocess.height);
+        let patch = photo.crop_resize(region, preprocess.width, preprocess.height);
         let tensor = patch_to_tensor(&patch, preprocess);
         let outputs = session.run(
             [1, 1, preprocess.height as usize, preprocess.width as usize],

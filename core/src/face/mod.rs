@@ -1,10 +1,12 @@
 //! Face verification on the phone: is the selfie the enrolled ASN, and a live person?
 //!
 //! The pipeline decodes the photo (EXIF orientation applied, size limits enforced) and detects
-//! faces. On the largest face it locates 68 landmarks, aligns it onto the ArcFace template,
-//! embeds it, scores passive liveness and applies the quality gates. The embedding is then
-//! compared with the enrolled template by cosine similarity. A burst of frames after the selfie adds a blink
-//! check. Thresholds live in [`FacePolicy`]; models and their pre-processing in
+//! faces. A baseline JPEG, as phone cameras write, stays as DCT coefficients, and each stage
+//! renders only the region it reads at the scale it needs (`photo`, `jpeg`). On the largest
+//! face it locates 68 landmarks, aligns it onto the ArcFace template, embeds it, scores passive
+//! liveness and applies the quality gates. The embedding is then compared with the enrolled
+//! template by cosine similarity. A burst of frames after the selfie adds a blink check.
+//! Thresholds live in [`FacePolicy`]; models and their pre-processing in
 //! `models/manifest.toml`. Every rejection carries a [`FaceReason`] with a text in the message
 //! catalog.
 
@@ -14,9 +16,11 @@ mod detect;
 mod embed;
 mod engine;
 mod error;
+mod jpeg;
 mod landmarks;
 mod liveness;
 pub mod manifest;
+mod photo;
 mod pixels;
 mod quality;
 mod runtime;

@@ -35,6 +35,29 @@ pub(crate) struct AffineMap {
     pub f: f32,
 }
 
+impl AffineMap {
+    /// Returns the photo rectangle (min x, min y, max x, max y) that the corners of a
+    /// `width` x `height` output map to.
+    pub fn bounds(&self, width: u32, height: u32) -> (f32, f32, f32, f32) {
+        let corners = [
+            (-0.5, -0.5),
+            (width as f32, -0.5),
+            (-0.5, height as f32),
+            (width as f32, height as f32),
+        ];
+        let (mut min_x, mut min_y, mut max_x, mut max_y) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for (u, v) in corners {
+            let x = self.a * u + self.b * v + self.c;
+            let y = self.d * u + self.e * v + self.f;
+            min_x = min_x.min(x);
+            min_y = min_y.min(y);
+            max_x = max_x.max(x);
+            max_y = max_y.max(y);
+        }
+        (min_x, min_y, max_x, max_y)
+    }
+}
+
 impl Patch {
     /// Returns the mean grey level (0..255) of the patch.
     pub fn mean_grey(&self) -> f32 {
@@ -60,6 +83,29 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
     let step_x = region.width / width as f32;
     let step_y = region.height / height as f32;
     let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+
+    // One photo pixel an output pixel, inside the photo: a copy. The detector's quarter-scale
+    // rendering of a selfie comes this way.
+    let (left, top) = (region.x as u32, region.y as u32);
+    if step_x == 1.0
+        && step_y == 1.0
+        && region.x == left as f32
+        && region.y == top as f32
+        && left + width <= image.width()
+        && top + height <= image.height()
+    {
+        let row_bytes = image.width() as usize * 3;
+        for row in image
+            .as_raw()
+            .chunks_exact(row_bytes)
+            .skip(top as usize)
+            .take(height as usize)
+        {
+            let span = &row[left as usize * 3..(left + width) as usize * 3];
+            rgb.extend(span.iter().map(|&sample| f32::from(sample)));
+        }
+        return Patch { width, height, rgb };
+    }
 
     if step_x >= 4.0 && step_y >= 4.0 {
         // Each output pixel covers 4 x 4 photo pixels or more. Averaging every second row and
@@ -133,6 +179,23 @@ pub(crate) fn crop_resize(image: &RgbImage, region: Region, width: u32, height: 
 pub(crate) fn warp_affine(image: &RgbImage, map: AffineMap, width: u32, height: u32) -> Patch {
     let shrink = (map.a * map.a + map.d * map.d).sqrt();
     if shrink < 2.0 {
+        // Where every tap lands at least one pixel inside the right and bottom edges, no
+        // sample needs clamping, and the cheaper sampler gives the same values.
+        let (min_x, min_y, max_x, max_y) = map.bounds(width, height);
+        if min_x >= 0.0
+            && min_y >= 0.0
+            && max_x < image.width() as f32 - 1.0
+            && max_y < image.height() as f32 - 1.0
+        {
+            let (pixels, stride) = (image.as_raw(), image.width() as usize * 3);
+            return warp_with(
+                |x, y| sample_bilinear_inside(pixels, stride, x, y),
+                map,
+                shrink,
+                width,
+                height,
+            );
+        }
         return warp_with(
             |x, y| sample_bilinear(image, x, y),
             map,
@@ -144,21 +207,7 @@ pub(crate) fn warp_affine(image: &RgbImage, map: AffineMap, width: u32, height: 
 
     // The photo rectangle the output reads, widened by one factor on each side.
     let factor = shrink.floor();
-    let corners = [
-        (-0.5, -0.5),
-        (width as f32, -0.5),
-        (-0.5, height as f32),
-        (width as f32, height as f32),
-    ];
-    let (mut min_x, mut min_y, mut max_x, mut max_y) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for (u, v) in corners {
-        let x = map.a * u + map.b * v + map.c;
-        let y = map.d * u + map.e * v + map.f;
-        min_x = min_x.min(x);
-        min_y = min_y.min(y);
-        max_x = max_x.max(x);
-        max_y = max_y.max(y);
-    }
+    let (min_x, min_y, max_x, max_y) = map.bounds(width, height);
     let origin_x = (min_x - factor).floor();
     let origin_y = (min_y - factor).floor();
     let small_width = ((max_x + factor - origin_x) / factor).ceil().max(1.0) as u32;
@@ -315,6 +364,25 @@ fn sample_bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     out
 }
 
+/// [`sample_bilinear`] for 0 <= x < width - 1 and 0 <= y < height - 1, where it needs no
+/// clamping; `stride` is the row length in bytes.
+#[inline(always)]
+fn sample_bilinear_inside(pixels: &[u8], stride: usize, x: f32, y: f32) -> [f32; 3] {
+    let (x0, y0) = (x as usize, y as usize);
+    let fx = x - x0 as f32;
+    let fy = y - y0 as f32;
+    let start = y0 * stride + x0 * 3;
+    let top = &pixels[start..start + 6];
+    let bottom = &pixels[start + stride..start + stride + 6];
+    let mut out = [0.0f32; 3];
+    for channel in 0..3 {
+        let upper = f32::from(top[channel]) * (1.0 - fx) + f32::from(top[channel + 3]) * fx;
+        let lower = f32::from(bottom[channel]) * (1.0 - fx) + f32::from(bottom[channel + 3]) * fx;
+        out[channel] = upper * (1.0 - fy) + lower * fy;
+    }
+    out
+}
+
 fn sample_patch(patch: &Patch, x: f32, y: f32) -> [f32; 3] {
     let width = patch.width as usize;
     let max_x = patch.width as f32 - 1.0;
@@ -364,6 +432,53 @@ mod test {
         assert_eq!(patch.rgb[0], 0.5, "mean of columns 0 and 1");
         assert_eq!(patch.rgb[3], 2.5, "mean of columns 2 and 3");
         assert_eq!(patch.rgb[1], 50.0);
+    }
+
+    #[test]
+    fn one_to_one_crop_copies_and_matches_the_box_path() {
+        let image = RgbImage::from_fn(12, 9, |x, y| {
+            image::Rgb([(x * 20) as u8, (y * 25) as u8, 7])
+        });
+        let region = Region {
+            x: 3.0,
+            y: 2.0,
+            width: 5.0,
+            height: 4.0,
+        };
+        let copied = crop_resize(&image, region, 5, 4);
+        assert_eq!(&copied.rgb[..3], &[60.0, 50.0, 7.0], "pixel (3, 2)");
+
+        // The same crop one pixel wider takes the box path; its first columns agree.
+        let boxed = crop_resize(
+            &image,
+            Region {
+                width: 6.0,
+                ..region
+            },
+            6,
+            4,
+        );
+        for row in 0..4 {
+            assert_eq!(
+                copied.rgb[row * 15..row * 15 + 15],
+                boxed.rgb[row * 18..row * 18 + 15]
+            );
+        }
+    }
+
+    #[test]
+    fn inside_sampler_agrees_with_the_clamping_one() {
+        let image = RgbImage::from_fn(9, 7, |x, y| {
+            image::Rgb([(x * 29 + y * 3) as u8, (y * 37) as u8, (x * y * 5) as u8])
+        });
+        let (pixels, stride) = (image.as_raw(), 9 * 3);
+        for (x, y) in [(0.0, 0.0), (0.25, 3.5), (7.99, 5.99), (4.5, 0.75)] {
+            assert_eq!(
+                sample_bilinear_inside(pixels, stride, x, y),
+                sample_bilinear(&image, x, y),
+                "({x}, {y})"
+            );
+        }
     }
 
     #[test]
