@@ -1,17 +1,23 @@
 //! Benchmark of face verification on a 1280x960 JPEG selfie, one intra-op thread, as on a
 //! phone: the time of each stage and of the whole `verify` (decode included), next to the raw
 //! inference time of the same models measured in the same run, and the peak resident memory.
-//! The raw inference runs on a fixed pseudo-random pattern and, as a second reference, on
-//! uniform noise, on which fr_feature and fr_liveness run about as slowly as on a real face.
+//!
+//! The selfie is encoded twice from the same pixels: 4:4:4 (the `image` crate's encoder) and
+//! 4:2:0, the chroma subsampling of Android camera JPEGs. The raw inference has three
+//! references, each timing the four models verify runs with nothing around them:
+//! - replayed: each model on exactly the input verify gave it (recorded in an untimed verify);
+//! - pattern: a fixed pseudo-random pattern, on which fr_feature and fr_liveness run about a
+//!   fifth faster than on a real face;
+//! - noise: uniform noise, on which they run about as slowly as on a real face.
 //!
 //! Run with `cargo bench -p siperlu-core --bench face`; results go to docs/BENCHMARKS.md.
 
 use std::io::Cursor;
 use std::time::Instant;
 
-use image::ImageEncoder;
+use image::{ImageEncoder, RgbImage};
 use siperlu_core::face::{
-    FaceEngine, FaceEngineConfig, FacePolicy, RawInferenceTimes, StageTimings,
+    FaceEngine, FaceEngineConfig, FacePolicy, FaceTemplate, RawInferenceTimes, StageTimings,
 };
 
 const ITERATIONS: usize = 60;
@@ -26,7 +32,7 @@ fn photo(relative: &str) -> Vec<u8> {
 
 /// Makes a 1280x960 landscape selfie from a portrait photo: scaled to 1280 pixels wide, then
 /// the top 960 rows kept, where the face is.
-fn make_selfie_jpeg() -> Vec<u8> {
+fn make_selfie() -> RgbImage {
     let portrait = image::load_from_memory(&photo("face_recognition/obama.jpg"))
         .expect("decode obama.jpg")
         .to_rgb8();
@@ -37,8 +43,11 @@ fn make_selfie_jpeg() -> Vec<u8> {
         height,
         image::imageops::FilterType::Triangle,
     );
-    let selfie = image::imageops::crop_imm(&scaled, 0, 0, 1280, 960).to_image();
+    image::imageops::crop_imm(&scaled, 0, 0, 1280, 960).to_image()
+}
 
+/// Quality 90, 4:4:4 chroma.
+fn encode_444(selfie: &RgbImage) -> Vec<u8> {
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), 90)
         .write_image(selfie.as_raw(), 1280, 960, image::ExtendedColorType::Rgb8)
@@ -46,9 +55,133 @@ fn make_selfie_jpeg() -> Vec<u8> {
     bytes
 }
 
+/// Quality 90, 4:2:0 chroma.
+fn encode_420(selfie: &RgbImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 90);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    encoder
+        .encode(selfie.as_raw(), 1280, 960, jpeg_encoder::ColorType::Rgb)
+        .expect("encode selfie");
+    bytes
+}
+
 fn median(values: &mut [f32]) -> f32 {
     values.sort_by(f32::total_cmp);
     values[values.len() / 2]
+}
+
+/// The medians of one selfie's runs.
+struct Run {
+    stages: Vec<StageTimings>,
+    verify_ms: Vec<f32>,
+    replayed: Vec<RawInferenceTimes>,
+    pattern: Vec<RawInferenceTimes>,
+    noise: Vec<RawInferenceTimes>,
+}
+
+impl Run {
+    fn stage(&self, pick: fn(&StageTimings) -> f32) -> f32 {
+        median(&mut self.stages.iter().map(pick).collect::<Vec<_>>())
+    }
+}
+
+fn raw(times: &[RawInferenceTimes], pick: impl Fn(&RawInferenceTimes) -> f32) -> f32 {
+    median(&mut times.iter().map(pick).collect::<Vec<_>>())
+}
+
+/// The four models verify runs on a selfie without a burst.
+fn verify_models(times: &RawInferenceTimes) -> f32 {
+    times.detect_ms + times.landmark_ms + times.feature_ms + times.liveness_ms
+}
+
+/// Verifies `selfie` [`ITERATIONS`] times after [`WARM_UP`] runs; after each, times the
+/// models alone on the three references.
+fn measure(engine: &FaceEngine, template: &FaceTemplate, selfie: &[u8]) -> Run {
+    let policy = FacePolicy::default();
+    let mut run = Run {
+        stages: Vec::new(),
+        verify_ms: Vec::new(),
+        replayed: Vec::new(),
+        pattern: Vec::new(),
+        noise: Vec::new(),
+    };
+    for iteration in 0..WARM_UP + ITERATIONS {
+        let started = Instant::now();
+        let verdict = engine.verify(template, &[selfie], &policy).expect("verify");
+        let elapsed = started.elapsed().as_secs_f32() * 1000.0;
+        assert!(
+            verdict.accepted,
+            "the benchmark selfie must be accepted: {:?}",
+            verdict.reasons
+        );
+        let replayed = engine
+            .measure_raw_inference_replaying(template, &[selfie], &policy)
+            .expect("replayed inference");
+        let pattern = engine.measure_raw_inference().expect("raw inference");
+        let noise = engine
+            .measure_raw_inference_uniform(iteration as u64 * 1_000_003)
+            .expect("raw inference on uniform noise");
+        if iteration >= WARM_UP {
+            run.stages.push(verdict.timings);
+            run.verify_ms.push(elapsed);
+            run.replayed.push(replayed);
+            run.pattern.push(pattern);
+            run.noise.push(noise);
+        }
+    }
+    run
+}
+
+/// A table row: its label, its stage in verify, and its model when it runs one.
+type Row = (
+    &'static str,
+    fn(&StageTimings) -> f32,
+    Option<fn(&RawInferenceTimes) -> f32>,
+);
+
+fn print_run(name: &str, size_bytes: usize, run: &mut Run) {
+    println!();
+    println!(
+        "{name} ({} KiB), 1 intra-op thread, median of {ITERATIONS} runs, ms",
+        size_bytes / 1024
+    );
+    println!("stage          verify   replayed    pattern      noise");
+    let rows: [Row; 8] = [
+        ("decode", |t| t.decode_ms, None),
+        ("detect", |t| t.detect_ms, Some(|t| t.detect_ms)),
+        ("landmark", |t| t.landmark_ms, Some(|t| t.landmark_ms)),
+        ("align", |t| t.align_ms, None),
+        ("quality", |t| t.quality_ms, None),
+        ("embed", |t| t.embed_ms, Some(|t| t.feature_ms)),
+        ("liveness", |t| t.liveness_ms, Some(|t| t.liveness_ms)),
+        ("match", |t| t.match_ms, None),
+    ];
+    for (label, stage, model) in rows {
+        match model {
+            Some(model) => println!(
+                "{label:<12} {:8.2}   {:8.2}   {:8.2}   {:8.2}",
+                run.stage(stage),
+                raw(&run.replayed, model),
+                raw(&run.pattern, model),
+                raw(&run.noise, model)
+            ),
+            None => println!("{label:<12} {:8.2}", run.stage(stage)),
+        }
+    }
+    let verify_ms = median(&mut run.verify_ms);
+    let replayed = raw(&run.replayed, verify_models);
+    let pattern = raw(&run.pattern, verify_models);
+    let noise = raw(&run.noise, verify_models);
+    println!(
+        "verify total {verify_ms:8.2}   {replayed:8.2}   {pattern:8.2}   {noise:8.2}  (model sums)"
+    );
+    println!(
+        "ratio verify / model sum:          {:8.2}   {:8.2}   {:8.2}",
+        verify_ms / replayed,
+        verify_ms / pattern,
+        verify_ms / noise
+    );
 }
 
 fn peak_resident_mib() -> Option<f32> {
@@ -78,105 +211,29 @@ fn main() {
     ];
     let enrollment: Vec<&[u8]> = enrollment.iter().map(Vec::as_slice).collect();
     let template = engine.enroll(&enrollment, &policy).expect("enroll");
-    let selfie = make_selfie_jpeg();
+    let selfie = make_selfie();
+    let selfie_444 = encode_444(&selfie);
+    let selfie_420 = encode_420(&selfie);
 
-    let mut stages: Vec<StageTimings> = Vec::new();
-    let mut wall_ms: Vec<f32> = Vec::new();
-    let mut raw: Vec<RawInferenceTimes> = Vec::new();
-    let mut raw_uniform: Vec<RawInferenceTimes> = Vec::new();
-    for iteration in 0..WARM_UP + ITERATIONS {
-        let started = Instant::now();
-        let verdict = engine
-            .verify(&template, &[&selfie], &policy)
-            .expect("verify");
-        let elapsed = started.elapsed().as_secs_f32() * 1000.0;
-        assert!(
-            verdict.accepted,
-            "the benchmark selfie must be accepted: {:?}",
-            verdict.reasons
-        );
-        let raw_times = engine.measure_raw_inference().expect("raw inference");
-        let uniform_times = engine
-            .measure_raw_inference_uniform(iteration as u64 * 1_000_003)
-            .expect("raw inference on uniform noise");
-        if iteration >= WARM_UP {
-            stages.push(verdict.timings);
-            wall_ms.push(elapsed);
-            raw.push(raw_times);
-            raw_uniform.push(uniform_times);
-        }
-    }
+    println!("face verify, 1280x960 JPEG selfie");
+    let mut run_444 = measure(&engine, &template, &selfie_444);
+    let mut run_420 = measure(&engine, &template, &selfie_420);
+    print_run("4:4:4 selfie", selfie_444.len(), &mut run_444);
+    print_run("4:2:0 selfie", selfie_420.len(), &mut run_420);
 
     let mut burst_ms: Vec<f32> = (0..ITERATIONS / 3)
         .map(|_| {
             let started = Instant::now();
+            let frames = [selfie_420.as_slice(); 3];
             engine
-                .verify(&template, &[&selfie, &selfie, &selfie], &policy)
+                .verify(&template, &frames, &policy)
                 .expect("verify with burst");
             started.elapsed().as_secs_f32() * 1000.0
         })
         .collect();
-
-    let stage =
-        |pick: fn(&StageTimings) -> f32| median(&mut stages.iter().map(pick).collect::<Vec<_>>());
-    let raw_stat =
-        |pick: fn(&RawInferenceTimes) -> f32| median(&mut raw.iter().map(pick).collect::<Vec<_>>());
-    let uniform_stat = |pick: fn(&RawInferenceTimes) -> f32| {
-        median(&mut raw_uniform.iter().map(pick).collect::<Vec<_>>())
-    };
-    let verify_models =
-        |t: &RawInferenceTimes| t.detect_ms + t.landmark_ms + t.feature_ms + t.liveness_ms;
-    let raw_detect = raw_stat(|t| t.detect_ms);
-    let raw_landmark = raw_stat(|t| t.landmark_ms);
-    let raw_feature = raw_stat(|t| t.feature_ms);
-    let raw_liveness = raw_stat(|t| t.liveness_ms);
-    let raw_eye = raw_stat(|t| t.eye_ms);
-    let raw_sum = median(&mut raw.iter().map(verify_models).collect::<Vec<_>>());
-    let uniform_sum = median(&mut raw_uniform.iter().map(verify_models).collect::<Vec<_>>());
-    let verify_ms = median(&mut wall_ms);
-
-    println!("face verify, 1280x960 JPEG selfie, 1 intra-op thread, median of {ITERATIONS} runs");
-    println!("stage        pipeline ms   raw inference ms   raw on uniform noise ms");
-    println!("decode       {:10.2}", stage(|t| t.decode_ms));
+    println!();
     println!(
-        "detect       {:10.2}   {raw_detect:10.2}         {:10.2}",
-        stage(|t| t.detect_ms),
-        uniform_stat(|t| t.detect_ms)
-    );
-    println!(
-        "landmark     {:10.2}   {raw_landmark:10.2}         {:10.2}",
-        stage(|t| t.landmark_ms),
-        uniform_stat(|t| t.landmark_ms)
-    );
-    println!("align        {:10.2}", stage(|t| t.align_ms));
-    println!("quality      {:10.2}", stage(|t| t.quality_ms));
-    println!(
-        "embed        {:10.2}   {raw_feature:10.2}         {:10.2}",
-        stage(|t| t.embed_ms),
-        uniform_stat(|t| t.feature_ms)
-    );
-    println!(
-        "liveness     {:10.2}   {raw_liveness:10.2}         {:10.2}",
-        stage(|t| t.liveness_ms),
-        uniform_stat(|t| t.liveness_ms)
-    );
-    println!("match        {:10.3}", stage(|t| t.match_ms));
-    println!("eye (burst)                {raw_eye:10.3}");
-    println!(
-        "verify total {verify_ms:10.2}   {raw_sum:10.2}         {uniform_sum:10.2} (sums: detect+landmark+feature+liveness)"
-    );
-    println!("ratio verify / raw sum: {:.2}", verify_ms / raw_sum);
-    println!(
-        "ratio verify / raw sum on uniform noise: {:.2}",
-        verify_ms / uniform_sum
-    );
-    println!(
-        "verify without decode: {:.2} ms, ratio {:.2}",
-        verify_ms - stage(|t| t.decode_ms),
-        (verify_ms - stage(|t| t.decode_ms)) / raw_sum
-    );
-    println!(
-        "verify with a 2-frame burst after the selfie (blink check): {:.2} ms, median of {}",
+        "verify of the 4:2:0 selfie with a 2-frame burst (blink check): {:.2} ms, median of {}",
         median(&mut burst_ms),
         burst_ms.len()
     );

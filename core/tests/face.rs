@@ -601,3 +601,43 @@ fn verify_from_threads_agrees() {
         }
     });
 }
+
+#[test]
+fn replayed_inference_times_the_models_verify_ran() {
+    // An engine of its own: the shared one records the inputs of other tests' calls too.
+    let engine = FaceEngine::new(FaceEngineConfig::default()).expect("engine");
+    let policy = FacePolicy::default();
+    let enrollment = [
+        photo("face_recognition/obama.jpg"),
+        photo("face_recognition/obama2.jpg"),
+        photo("face_recognition/obama3.jpg"),
+    ];
+    let enrollment: Vec<&[u8]> = enrollment.iter().map(Vec::as_slice).collect();
+    let template = engine.enroll(&enrollment, &policy).expect("enroll");
+    let selfie = photo("face_recognition/obama2.jpg");
+
+    let single = engine
+        .measure_raw_inference_replaying(&template, &[&selfie], &policy)
+        .expect("replays");
+    for (model, ms) in [
+        ("detect", single.detect_ms),
+        ("landmark", single.landmark_ms),
+        ("feature", single.feature_ms),
+        ("liveness", single.liveness_ms),
+    ] {
+        assert!(ms > 0.0, "{model} was not replayed");
+    }
+    assert_eq!(single.eye_ms, 0.0, "no burst, no eye model");
+
+    let burst = engine
+        .measure_raw_inference_replaying(&template, &[&selfie, &selfie, &selfie], &policy)
+        .expect("replays");
+    assert!(burst.eye_ms > 0.0, "the burst runs the eye model");
+
+    // A verify that fails makes the measurement fail too.
+    assert!(
+        engine
+            .measure_raw_inference_replaying(&template, &[b"not a photo"], &policy)
+            .is_err()
+    );
+}

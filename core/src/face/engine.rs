@@ -554,6 +554,45 @@ impl FaceEngine {
         self.time_raw_models(|index| (splitmix64(seed.wrapping_add(index as u64)) >> 56) as f32)
     }
 
+    /// Runs `verify` once untimed while keeping each model's input, then times each model
+    /// alone on exactly that input. Of the three references for the pipeline's overhead
+    /// this is the closest: the same models on the same tensors, with nothing around them.
+    /// `eye_ms` is 0 unless `frames` has a burst. Calls on other threads meanwhile may replace
+    /// the recorded inputs, so benchmarks call this with the engine to themselves.
+    pub fn measure_raw_inference_replaying(
+        &self,
+        template: &FaceTemplate,
+        frames: &[&[u8]],
+        policy: &FacePolicy,
+    ) -> Result<RawInferenceTimes, FaceError> {
+        let sessions = [
+            &self.detect,
+            &self.landmark,
+            &self.feature,
+            &self.liveness,
+            &self.eye,
+        ];
+        sessions
+            .iter()
+            .for_each(|session| session.record_inputs(true));
+        let verified = self.verify(template, frames, policy);
+        sessions
+            .iter()
+            .for_each(|session| session.record_inputs(false));
+        verified?;
+
+        let time = |session: &ModelSession| -> Result<f32, FaceError> {
+            Ok(session.time_recorded_input()?.unwrap_or(0.0))
+        };
+        Ok(RawInferenceTimes {
+            detect_ms: time(&self.detect)?,
+            landmark_ms: time(&self.landmark)?,
+            feature_ms: time(&self.feature)?,
+            liveness_ms: time(&self.liveness)?,
+            eye_ms: time(&self.eye)?,
+        })
+    }
+
     /// Times one inference of each model on an input whose element `index` is the pixel value
     /// `pixel_at(index)` (0..=255) after the model's normalisation.
     fn time_raw_models(

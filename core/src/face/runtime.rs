@@ -3,7 +3,9 @@
 //! can share it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
 
 use ort::environment::Environment;
 use ort::session::Session;
@@ -50,6 +52,10 @@ pub(crate) fn environment(library_path: &Path) -> Result<Environment, FaceError>
 pub(crate) struct ModelSession {
     name: &'static str,
     session: Mutex<Session>,
+    /// While set, each run keeps a copy of its input in `recorded`, so that a benchmark can
+    /// time the model alone on exactly what the pipeline gave it.
+    recording: AtomicBool,
+    recorded: Mutex<Option<([usize; 4], Vec<f32>)>>,
 }
 
 /// How to check a model file before loading it.
@@ -120,6 +126,8 @@ impl ModelSession {
         Ok(ModelSession {
             name,
             session: Mutex::new(session),
+            recording: AtomicBool::new(false),
+            recorded: Mutex::new(None),
         })
     }
 
@@ -131,12 +139,11 @@ impl ModelSession {
         };
         let tensor =
             TensorRef::from_array_view((shape, input)).map_err(|e| error(e.to_string()))?;
+        if self.recording.load(Ordering::Relaxed) {
+            *lock(&self.recorded) = Some((shape, input.to_vec()));
+        }
 
-        // A panic in another thread while it held the lock leaves the session itself intact.
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut session = lock(&self.session);
         let outputs = session
             .run(ort::inputs![tensor])
             .map_err(|e| error(e.to_string()))?;
@@ -150,4 +157,31 @@ impl ModelSession {
         }
         Ok(flattened)
     }
+
+    /// Starts or stops keeping a copy of each input; starting forgets the last one.
+    pub fn record_inputs(&self, on: bool) {
+        if on {
+            *lock(&self.recorded) = None;
+        }
+        self.recording.store(on, Ordering::Relaxed);
+    }
+
+    /// Runs the model once on the last recorded input and returns how long that took in
+    /// milliseconds, or `None` when nothing was recorded.
+    pub fn time_recorded_input(&self) -> Result<Option<f32>, FaceError> {
+        let Some((shape, input)) = lock(&self.recorded).clone() else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        self.run(shape, &input)?;
+        Ok(Some(started.elapsed().as_secs_f32() * 1000.0))
+    }
+}
+
+/// Locks `mutex`. A panic in another thread while it held the lock leaves the session or
+/// the recorded input intact, so the poison is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
