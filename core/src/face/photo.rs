@@ -66,7 +66,7 @@ impl Photo {
             width: region.width / rendered.scale as f32,
             height: region.height / rendered.scale as f32,
         };
-        pixels::crop_resize(&rendered.image, local, width, height)
+        pixels::crop_resize(rendered.image(), local, width, height)
     }
 
     /// [`pixels::warp_affine`] on this photo.
@@ -88,14 +88,14 @@ impl Photo {
             max_y + margin,
             scale,
         );
-        pixels::warp_affine(&rendered.image, to_rendered(&rendered, map), width, height)
+        pixels::warp_affine(rendered.image(), to_rendered(&rendered, map), width, height)
     }
 }
 
 /// Re-expresses `map`, which points into the full-resolution photo, in `rendered`'s pixels.
 /// Rendered pixel i covers photo pixels origin + i*scale ..; its centre is at
 /// origin + (i + 0.5) * scale - 0.5.
-fn to_rendered(rendered: &Rendered, map: AffineMap) -> AffineMap {
+fn to_rendered(rendered: &Rendered<'_>, map: AffineMap) -> AffineMap {
     let scale = rendered.scale as f32;
     AffineMap {
         a: map.a / scale,

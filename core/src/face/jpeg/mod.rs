@@ -592,7 +592,7 @@ mod test {
             let (width, height) = reference.dimensions();
             let rendered = coefficients.render(0.0, 0.0, width as f32, height as f32, 1);
             assert_eq!((rendered.origin_x, rendered.origin_y), (0.0, 0.0));
-            let (mean, largest) = difference(&rendered.image, &reference);
+            let (mean, largest) = difference(rendered.image(), &reference);
             // The two decoders round their IDCTs differently and upsample 4:2:0 chroma
             // differently; a decoding error would show as differences of tens.
             assert!(
@@ -612,7 +612,7 @@ mod test {
             for scale in [2, 4, 8] {
                 let rendered = coefficients.render(0.0, 0.0, width as f32, height as f32, scale);
                 assert_eq!(rendered.scale, scale);
-                let (mean, largest) = difference(&rendered.image, &box_average(&reference, scale));
+                let (mean, largest) = difference(rendered.image(), &box_average(&reference, scale));
                 assert!(
                     mean < 2.5,
                     "{relative} at 1/{scale}: mean difference {mean}, largest {largest}"
@@ -622,23 +622,50 @@ mod test {
     }
 
     #[test]
-    fn a_region_renders_the_same_pixels_as_the_whole_photo() {
+    fn a_region_renders_only_its_mcus_and_the_same_pixels_as_the_whole_photo() {
         let bytes = read_photo("insightface/t1.jpg");
-        let coefficients = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
-        let (width, height) = coefficients.dimensions();
-        let whole = coefficients.render(0.0, 0.0, width as f32, height as f32, 2);
-        let region = coefficients.render(301.0, 517.5, 420.0, 700.0, 2);
+        let whole_photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
+        let (width, height) = whole_photo.dimensions();
+        let whole = whole_photo.render(0.0, 0.0, width as f32, height as f32, 2);
+        let region_photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
+        let region = region_photo.render(301.0, 517.5, 420.0, 700.0, 2);
 
-        // The region is widened to whole 16-pixel MCUs around what was asked.
-        assert_eq!((region.origin_x, region.origin_y), (288.0, 512.0));
-        assert!(region.image.width() * 2 >= 420 - 288 && region.image.height() * 2 >= 700 - 512);
-        let offset = (288 / 2, 512 / 2);
-        for (x, y, pixel) in region.image.enumerate_pixels() {
-            assert_eq!(
-                pixel,
-                whole.image.get_pixel(x + offset.0, y + offset.1),
-                "({x}, {y})"
-            );
+        // The region is widened to whole 16-pixel MCUs: columns 288..432, rows 512..704.
+        let canvases = region_photo.canvases.borrow();
+        let flags = &canvases[1].as_ref().expect("a canvas at scale 2").rendered;
+        let mcus_wide = width.div_ceil(16) as usize;
+        for (index, &rendered) in flags.iter().enumerate() {
+            let (mcu_x, mcu_y) = (index % mcus_wide, index / mcus_wide);
+            let inside = (18..27).contains(&mcu_x) && (32..44).contains(&mcu_y);
+            assert_eq!(rendered, inside, "MCU ({mcu_x}, {mcu_y})");
+        }
+        for y in 512 / 2..704 / 2 {
+            for x in 288 / 2..432 / 2 {
+                assert_eq!(
+                    region.image().get_pixel(x, y),
+                    whole.image().get_pixel(x, y),
+                    "({x}, {y})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rendering_while_an_earlier_rendering_is_held_gives_the_same_pixels() {
+        let bytes = read_photo("insightface/t1.jpg");
+        let photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
+        let held = photo.render(0.0, 0.0, 640.0, 480.0, 2);
+        // The canvas is lent to `held`, so this one is rendered apart, not shared.
+        let second = photo.render(100.0, 100.0, 300.0, 300.0, 2);
+        assert_eq!((second.origin_x, second.origin_y), (96.0, 96.0));
+        for y in 50..150 {
+            for x in 50..150 {
+                assert_eq!(
+                    second.image().get_pixel(x - 48, y - 48),
+                    held.image().get_pixel(x, y),
+                    "({x}, {y})"
+                );
+            }
         }
     }
 
@@ -662,7 +689,7 @@ mod test {
                 (0.0, 0.0),
                 "orientation {orientation}"
             );
-            let (mean, largest) = difference(&whole.image, &reference);
+            let (mean, largest) = difference(whole.image(), &reference);
             assert!(
                 mean < 1.5,
                 "orientation {orientation}: mean {mean}, largest {largest}"
@@ -670,19 +697,23 @@ mod test {
 
             // A region away from the corner: its origin says where its pixels are.
             let part = coefficients.render(20.0, 30.0, 60.0, 70.0, 1);
-            let mut part_reference = RgbImage::new(part.image.width(), part.image.height());
-            for (x, y, pixel) in part_reference.enumerate_pixels_mut() {
-                let source_x = x + part.origin_x as u32;
-                let source_y = y + part.origin_y as u32;
-                if source_x < width && source_y < height {
-                    *pixel = *reference.get_pixel(source_x, source_y);
+            for y in 30..70 {
+                for x in 20..60 {
+                    let local_x = x - part.origin_x as u32;
+                    let local_y = y - part.origin_y as u32;
+                    let rendered = part.image().get_pixel(local_x, local_y);
+                    let expected = reference.get_pixel(x, y);
+                    let gap = rendered
+                        .0
+                        .iter()
+                        .zip(expected.0)
+                        .map(|(a, b)| a.abs_diff(b));
+                    assert!(
+                        gap.max().unwrap_or(0) <= 12,
+                        "orientation {orientation} at ({x}, {y}): {rendered:?} against {expected:?}"
+                    );
                 }
             }
-            let (mean, largest) = difference(&part.image, &part_reference);
-            assert!(
-                mean < 1.5,
-                "orientation {orientation} region: mean {mean}, largest {largest}"
-            );
         }
     }
 
@@ -731,7 +762,7 @@ mod test {
                     .unwrap_or_else(|| panic!("{name}, restart {restart_interval}"));
                 let reference = decode_photo(&bytes, &DecodeLimits::default()).expect("decodes");
                 let rendered = coefficients.render(0.0, 0.0, 360.0, 270.0, 1);
-                let (mean, largest) = difference(&rendered.image, &reference);
+                let (mean, largest) = difference(rendered.image(), &reference);
                 assert!(
                     mean < 1.5,
                     "{name}, restart {restart_interval}: mean {mean}, largest {largest}"
@@ -752,11 +783,11 @@ mod test {
         let coefficients = read_jpeg(&bytes, u64::MAX, None).expect("grey baseline JPEG");
         let reference = decode_photo(&bytes, &DecodeLimits::default()).expect("decodes");
         let rendered = coefficients.render(0.0, 0.0, 360.0, 270.0, 1);
-        let (mean, largest) = difference(&rendered.image, &reference);
+        let (mean, largest) = difference(rendered.image(), &reference);
         assert!(mean < 1.0, "mean {mean}, largest {largest}");
         assert!(
             rendered
-                .image
+                .image()
                 .pixels()
                 .all(|pixel| pixel[0] == pixel[1] && pixel[1] == pixel[2])
         );
@@ -788,7 +819,7 @@ mod test {
 
         let a = with_preview.render(0.0, 0.0, 360.0, 270.0, 4);
         let b = without.render(0.0, 0.0, 360.0, 270.0, 4);
-        assert_eq!(a.image, b.image, "the same pixels either way");
+        assert_eq!(a.image(), b.image(), "the same pixels either way");
     }
 
     #[test]

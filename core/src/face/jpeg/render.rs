@@ -7,18 +7,44 @@
 use std::sync::OnceLock;
 
 use image::metadata::Orientation;
+use std::cell::Ref;
+
 use image::{DynamicImage, RgbImage};
 
 use super::JpegCoefficients;
 
-/// Pixels rendered from a photo's coefficients, already turned upright.
-pub(crate) struct Rendered {
-    pub image: RgbImage,
-    /// Where `image`'s top-left corner lies, in pixels of the upright full-resolution photo.
+/// Pixels rendered from a photo's coefficients, already turned upright. Of an upright photo
+/// this is the whole canvas of its scale, borrowed, of which the requested rectangle is
+/// rendered; of a turned photo, a turned copy of the rectangle.
+pub(crate) struct Rendered<'a> {
+    image: RenderedImage<'a>,
+    /// Where the image's top-left corner lies, in pixels of the upright full-resolution photo.
     pub origin_x: f32,
     pub origin_y: f32,
-    /// Each pixel of `image` stands for `scale` x `scale` photo pixels.
+    /// Each pixel of the image stands for `scale` x `scale` photo pixels.
     pub scale: u32,
+}
+
+enum RenderedImage<'a> {
+    Canvas(Ref<'a, RgbImage>),
+    Turned(RgbImage),
+}
+
+impl Rendered<'_> {
+    pub fn image(&self) -> &RgbImage {
+        match &self.image {
+            RenderedImage::Canvas(image) => image,
+            RenderedImage::Turned(image) => image,
+        }
+    }
+}
+
+/// A rectangle of whole MCUs: columns `first_x..end_x`, rows `first_y..end_y`.
+struct McuRect {
+    first_x: u32,
+    first_y: u32,
+    end_x: u32,
+    end_y: u32,
 }
 
 /// The IDCT basis that evaluates an 8-point block at `points` output positions.
@@ -66,8 +92,8 @@ impl Basis {
 /// render each MCU once.
 pub(super) struct Canvas {
     scale: u32,
-    width: usize,
-    rgb: Vec<u8>,
+    /// The whole photo, padded to whole MCUs; only the MCUs flagged in `rendered` are set.
+    image: RgbImage,
     /// One flag an MCU, row-major.
     pub(super) rendered: Vec<bool>,
 }
@@ -77,7 +103,7 @@ impl JpegCoefficients {
     /// whole MCUs and clipped to the photo. `scale` must be 1, 2, 4 or 8. Along the right and
     /// bottom edges the result may include up to one MCU of the encoder's padding, which
     /// encoders fill by repeating the edge.
-    pub fn render(&self, x0: f32, y0: f32, x1: f32, y1: f32, scale: u32) -> Rendered {
+    pub fn render(&self, x0: f32, y0: f32, x1: f32, y1: f32, scale: u32) -> Rendered<'_> {
         let scale = scale.clamp(1, 8).next_power_of_two();
 
         // The stored (not yet upright) rectangle, in whole MCUs.
@@ -93,50 +119,94 @@ impl JpegCoefficients {
             .div_ceil(mcu_height)
             .clamp(first_mcu_y + 1, self.mcus_high);
 
-        let mut canvases = self.canvases.borrow_mut();
+        let mcus = McuRect {
+            first_x: first_mcu_x,
+            first_y: first_mcu_y,
+            end_x: end_mcu_x,
+            end_y: end_mcu_y,
+        };
         let slot = scale.trailing_zeros() as usize;
+
+        // While an earlier `Rendered` of this photo still borrows the canvas, this one renders
+        // on a canvas of its own instead of sharing.
+        let Ok(mut canvases) = self.canvases.try_borrow_mut() else {
+            let mut canvas = self.new_canvas(scale);
+            self.fill(&mut canvas, &mcus);
+            return self.copy_out(&canvas, &mcus);
+        };
         let canvas = canvases[slot].get_or_insert_with(|| self.new_canvas(scale));
-        // Render each run of MCUs not rendered before, row by row.
+        self.fill(canvas, &mcus);
+        drop(canvases);
+
+        // An upright photo lends its canvas; a turned one gets a turned copy of the rectangle.
+        let canvases = self.canvases.borrow();
+        if self.orientation == Orientation::NoTransforms {
+            if let Ok(image) = Ref::filter_map(canvases, |all| all[slot].as_ref().map(|c| &c.image))
+            {
+                return Rendered {
+                    image: RenderedImage::Canvas(image),
+                    origin_x: 0.0,
+                    origin_y: 0.0,
+                    scale,
+                };
+            }
+            return Rendered {
+                image: RenderedImage::Turned(RgbImage::new(1, 1)),
+                origin_x: 0.0,
+                origin_y: 0.0,
+                scale,
+            };
+        }
+        match canvases[slot].as_ref() {
+            Some(canvas) => self.copy_out(canvas, &mcus),
+            None => Rendered {
+                image: RenderedImage::Turned(RgbImage::new(1, 1)),
+                origin_x: 0.0,
+                origin_y: 0.0,
+                scale,
+            },
+        }
+    }
+
+    /// Renders the MCUs of `mcus` that `canvas` does not hold yet, run by run.
+    fn fill(&self, canvas: &mut Canvas, mcus: &McuRect) {
         let mut planes: [Vec<f32>; 3] = Default::default();
-        for mcu_y in first_mcu_y..end_mcu_y {
+        for mcu_y in mcus.first_y..mcus.end_y {
             let row = (mcu_y * self.mcus_wide) as usize;
-            let mut mcu_x = first_mcu_x;
-            while mcu_x < end_mcu_x {
+            let mut mcu_x = mcus.first_x;
+            while mcu_x < mcus.end_x {
                 if canvas.rendered[row + mcu_x as usize] {
                     mcu_x += 1;
                     continue;
                 }
                 let run_start = mcu_x;
-                while mcu_x < end_mcu_x && !canvas.rendered[row + mcu_x as usize] {
+                while mcu_x < mcus.end_x && !canvas.rendered[row + mcu_x as usize] {
                     canvas.rendered[row + mcu_x as usize] = true;
                     mcu_x += 1;
                 }
                 self.render_run(canvas, &mut planes, mcu_y, run_start, mcu_x);
             }
         }
+    }
 
-        // Copy the rectangle out and turn it upright.
-        let left = (first_mcu_x * mcu_width / scale) as usize;
-        let top = (first_mcu_y * mcu_height / scale) as usize;
-        let width = ((end_mcu_x - first_mcu_x) * mcu_width / scale) as usize;
-        let height = ((end_mcu_y - first_mcu_y) * mcu_height / scale) as usize;
-        let mut rgb = Vec::with_capacity(width * height * 3);
-        for row in top..top + height {
-            let start = (row * canvas.width + left) * 3;
-            rgb.extend_from_slice(&canvas.rgb[start..start + width * 3]);
-        }
-        let stored = RgbImage::from_raw(width as u32, height as u32, rgb)
-            .unwrap_or_else(|| RgbImage::new(width as u32, height as u32));
+    /// Copies the MCUs of `mcus` out of `canvas` and turns them upright.
+    fn copy_out(&self, canvas: &Canvas, mcus: &McuRect) -> Rendered<'static> {
+        let (mcu_width, mcu_height, scale) = (8 * self.max_h, 8 * self.max_v, canvas.scale);
+        let left = mcus.first_x * mcu_width / scale;
+        let top = mcus.first_y * mcu_height / scale;
+        let width = (mcus.end_x - mcus.first_x) * mcu_width / scale;
+        let height = (mcus.end_y - mcus.first_y) * mcu_height / scale;
+        let stored = image::imageops::crop_imm(&canvas.image, left, top, width, height).to_image();
         let mut upright = DynamicImage::ImageRgb8(stored);
         upright.apply_orientation(self.orientation);
         let (origin_x, origin_y) = self.upright_origin(
-            first_mcu_x * mcu_width,
-            first_mcu_y * mcu_height,
-            end_mcu_x * mcu_width,
-            end_mcu_y * mcu_height,
+            mcus.first_x * mcu_width,
+            mcus.first_y * mcu_height,
+            mcus.end_x * mcu_width,
+            mcus.end_y * mcu_height,
         );
         Rendered {
-            image: upright.into_rgb8(),
+            image: RenderedImage::Turned(upright.into_rgb8()),
             origin_x,
             origin_y,
             scale,
@@ -155,12 +225,11 @@ impl JpegCoefficients {
     }
 
     fn new_canvas(&self, scale: u32) -> Canvas {
-        let width = (self.mcus_wide * 8 * self.max_h / scale) as usize;
-        let height = (self.mcus_high * 8 * self.max_v / scale) as usize;
+        let width = self.mcus_wide * 8 * self.max_h / scale;
+        let height = self.mcus_high * 8 * self.max_v / scale;
         Canvas {
             scale,
-            width,
-            rgb: vec![0; width * height * 3],
+            image: RgbImage::new(width, height),
             rendered: vec![false; (self.mcus_wide * self.mcus_high) as usize],
         }
     }
@@ -238,8 +307,8 @@ impl JpegCoefficients {
         let left = first_mcu_x as usize * mcu_width;
         let top = mcu_y as usize * height;
         for row in 0..height {
-            let start = ((top + row) * canvas.width + left) * 3;
-            let line = &mut canvas.rgb[start..start + stride * 3];
+            let start = ((top + row) * canvas.image.width() as usize + left) * 3;
+            let line = &mut (*canvas.image)[start..start + stride * 3];
             let samples = row * stride..(row + 1) * stride;
             if self.components.len() == 1 {
                 for (pixel, &y) in line.chunks_exact_mut(3).zip(&planes[0][samples]) {
