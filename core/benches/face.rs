@@ -17,7 +17,8 @@ use std::time::Instant;
 
 use image::{ImageEncoder, RgbImage};
 use siperlu_core::face::{
-    FaceEngine, FaceEngineConfig, FacePolicy, FaceTemplate, RawInferenceTimes, StageTimings,
+    DecodeLimits, FaceEngine, FaceEngineConfig, FacePolicy, FaceTemplate, RawInferenceTimes,
+    StageTimings, decode_photo,
 };
 
 const ITERATIONS: usize = 60;
@@ -73,6 +74,9 @@ fn median(values: &mut [f32]) -> f32 {
 
 /// The medians of one selfie's runs.
 struct Run {
+    /// The general decoder's time for the whole photo, for comparison with verify's decode
+    /// stage, which reads coefficients and renders the detector's preview.
+    general_decode_ms: Vec<f32>,
     stages: Vec<StageTimings>,
     verify_ms: Vec<f32>,
     replayed: Vec<RawInferenceTimes>,
@@ -100,6 +104,7 @@ fn verify_models(times: &RawInferenceTimes) -> f32 {
 fn measure(engine: &FaceEngine, template: &FaceTemplate, selfie: &[u8]) -> Run {
     let policy = FacePolicy::default();
     let mut run = Run {
+        general_decode_ms: Vec::new(),
         stages: Vec::new(),
         verify_ms: Vec::new(),
         replayed: Vec::new(),
@@ -122,7 +127,12 @@ fn measure(engine: &FaceEngine, template: &FaceTemplate, selfie: &[u8]) -> Run {
         let noise = engine
             .measure_raw_inference_uniform(iteration as u64 * 1_000_003)
             .expect("raw inference on uniform noise");
+        let started = Instant::now();
+        let decoded = decode_photo(selfie, &DecodeLimits::default()).expect("decode selfie");
+        let general_decode_ms = started.elapsed().as_secs_f32() * 1000.0;
+        drop(decoded);
         if iteration >= WARM_UP {
+            run.general_decode_ms.push(general_decode_ms);
             run.stages.push(verdict.timings);
             run.verify_ms.push(elapsed);
             run.replayed.push(replayed);
@@ -169,6 +179,11 @@ fn print_run(name: &str, size_bytes: usize, run: &mut Run) {
             None => println!("{label:<12} {:8.2}", run.stage(stage)),
         }
     }
+    let general_decode_ms = median(&mut run.general_decode_ms);
+    println!(
+        "general decoder, whole photo to RGB: {general_decode_ms:.2} ms; decode stage / that: {:.2}",
+        run.stage(|t| t.decode_ms) / general_decode_ms
+    );
     let verify_ms = median(&mut run.verify_ms);
     let replayed = raw(&run.replayed, verify_models);
     let pattern = raw(&run.pattern, verify_models);
