@@ -94,7 +94,7 @@ fn raw(times: &[RawInferenceTimes], pick: impl Fn(&RawInferenceTimes) -> f32) ->
     median(&mut times.iter().map(pick).collect::<Vec<_>>())
 }
 
-/// The four models verify runs on a selfie without a burst.
+/// Sums the times of the four models verify runs on a selfie without a burst.
 fn verify_models(times: &RawInferenceTimes) -> f32 {
     times.detect_ms + times.landmark_ms + times.feature_ms + times.liveness_ms
 }
@@ -157,6 +157,7 @@ fn print_run(name: &str, size_bytes: usize, run: &mut Run) {
         size_bytes / 1024
     );
     println!("stage          verify   replayed    pattern      noise");
+
     let rows: [Row; 8] = [
         ("decode", |t| t.decode_ms, None),
         ("detect", |t| t.detect_ms, Some(|t| t.detect_ms)),
@@ -179,11 +180,13 @@ fn print_run(name: &str, size_bytes: usize, run: &mut Run) {
             None => println!("{label:<12} {:8.2}", run.stage(stage)),
         }
     }
+
     let general_decode_ms = median(&mut run.general_decode_ms);
     println!(
         "general decoder, whole photo to RGB: {general_decode_ms:.2} ms; decode stage / that: {:.2}",
         run.stage(|t| t.decode_ms) / general_decode_ms
     );
+
     let verify_ms = median(&mut run.verify_ms);
     let replayed = raw(&run.replayed, verify_models);
     let pattern = raw(&run.pattern, verify_models);

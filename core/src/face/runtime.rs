@@ -158,7 +158,7 @@ impl ModelSession {
         Ok(flattened)
     }
 
-    /// Starts or stops keeping a copy of each input; starting forgets the last one.
+    /// Starts or stops keeping a copy of each input. Starting drops the copy kept before.
     pub fn record_inputs(&self, on: bool) {
         if on {
             *lock(&self.recorded) = None;

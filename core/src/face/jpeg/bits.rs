@@ -2,7 +2,7 @@
 //! turns the bits of one 8x8 block into its 64 quantised coefficients.
 //!
 //! Every malformed input ends in an `Err` with a short English reason; nothing here panics.
-//! The caller then hands the photo to the general decoder, whose error the ASN sees.
+//! The caller then hands the photo to the general decoder, whose error the ASN is shown.
 
 /// Code lengths up to this many bits are decoded with one table lookup.
 const FAST_BITS: u32 = 10;
@@ -336,7 +336,7 @@ fn extend(bits: u32, size: u32) -> i32 {
     }
 }
 
-/// Whether any byte of `word` is FF.
+/// Returns true when a byte of `word` is FF.
 fn has_ff_byte(word: u64) -> bool {
     let inverted = !word;
     inverted.wrapping_sub(0x0101_0101_0101_0101) & !inverted & 0x8080_8080_8080_8080 != 0

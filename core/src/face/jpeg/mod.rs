@@ -47,7 +47,7 @@ struct Component {
 }
 
 impl Component {
-    /// The coefficients of block (`block_x`, `block_y`) of MCU number `mcu`.
+    /// Returns the coefficients of block (`block_x`, `block_y`) of MCU number `mcu`.
     fn block(&self, mcu: usize, block_x: usize, block_y: usize) -> Option<&[i16]> {
         let blocks_per_mcu = (self.h * self.v) as usize;
         let index = mcu * blocks_per_mcu + block_y * self.h as usize + block_x;
@@ -246,7 +246,7 @@ fn parse_frame(
         return Err("a short frame header");
     }
 
-    // One component is one block an MCU whatever its factors say.
+    // A grey photo has one block an MCU, whatever sampling factors its header gives.
     if count == 1 {
         components[0].h = 1;
         components[0].v = 1;
@@ -461,8 +461,8 @@ fn decode_scan(
     Ok(photo)
 }
 
-/// The largest of 1, 2, 4 and 8 that is at most `step`, the photo pixels per output pixel:
-/// rendering at that scale never drops detail the output could show.
+/// Returns the largest of 1, 2, 4 and 8 that is at most `step`, the photo pixels per output
+/// pixel: rendering at that scale never drops detail the output could show.
 pub(crate) fn render_scale(step: f32) -> u32 {
     match step {
         step if step >= 8.0 => 8,
@@ -472,7 +472,7 @@ pub(crate) fn render_scale(step: f32) -> u32 {
     }
 }
 
-/// Whether `orientation` turns the photo by a quarter, swapping width and height.
+/// Returns true when `orientation` turns the photo by a quarter, swapping width and height.
 fn swaps_axes(orientation: Orientation) -> bool {
     matches!(
         orientation,
@@ -566,7 +566,7 @@ mod test {
         bytes
     }
 
-    /// A picture whose every corner differs, so a wrong rotation or flip shows.
+    /// Makes a picture whose corners all differ, so a wrong rotation or flip shows.
     fn asymmetric_picture() -> RgbImage {
         RgbImage::from_fn(160, 96, |x, y| {
             Rgb([
@@ -622,7 +622,7 @@ mod test {
     }
 
     #[test]
-    fn a_region_renders_only_its_mcus_and_the_same_pixels_as_the_whole_photo() {
+    fn render_of_a_region_fills_only_its_mcus() {
         let bytes = read_photo("insightface/t1.jpg");
         let whole_photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
         let (width, height) = whole_photo.dimensions();
@@ -651,7 +651,7 @@ mod test {
     }
 
     #[test]
-    fn rendering_while_an_earlier_rendering_is_held_gives_the_same_pixels() {
+    fn render_while_another_is_held() {
         let bytes = read_photo("insightface/t1.jpg");
         let photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
         let held = photo.render(0.0, 0.0, 640.0, 480.0, 2);
@@ -695,7 +695,7 @@ mod test {
                 "orientation {orientation}: mean {mean}, largest {largest}"
             );
 
-            // A region away from the corner: its origin says where its pixels are.
+            // A region away from the corner, placed by its origin.
             let part = coefficients.render(20.0, 30.0, 60.0, 70.0, 1);
             for y in 30..70 {
                 for x in 20..60 {
@@ -807,7 +807,7 @@ mod test {
     }
 
     #[test]
-    fn the_preview_is_rendered_while_decoding() {
+    fn preview_rendered_during_decoding() {
         let bytes = encode_camera_jpeg(&camera_picture(), jpeg_encoder::SamplingFactor::R_4_2_0, 0);
         // 360x270 for a 90x68 detector input: a quarter-scale preview.
         let with_preview = read_jpeg(&bytes, u64::MAX, Some((90, 68))).expect("reads");

@@ -13,12 +13,12 @@ use image::{DynamicImage, RgbImage};
 
 use super::JpegCoefficients;
 
-/// Pixels rendered from a photo's coefficients, already turned upright. Of an upright photo
-/// this is the whole canvas of its scale, borrowed, of which the requested rectangle is
-/// rendered; of a turned photo, a turned copy of the rectangle.
+/// Pixels rendered from a photo's coefficients, already turned upright. An upright photo
+/// lends the whole canvas of the scale, in which the requested rectangle is rendered. A
+/// turned photo gives a turned copy of the rectangle.
 pub(crate) struct Rendered<'a> {
     image: RenderedImage<'a>,
-    /// Where the image's top-left corner lies, in pixels of the upright full-resolution photo.
+    /// Position of the image's top-left corner, in pixels of the upright full-resolution photo.
     pub origin_x: f32,
     pub origin_y: f32,
     /// Each pixel of the image stands for `scale` x `scale` photo pixels.
@@ -87,8 +87,8 @@ impl Basis {
     }
 }
 
-/// What has been rendered at one scale, in stored (not yet upright) orientation. Stages that
-/// read overlapping regions (the detector and passive liveness, landmarks and alignment)
+/// The pixels rendered so far at one scale, in stored (not yet upright) orientation. Stages
+/// that read overlapping regions (the detector and passive liveness, landmarks and alignment)
 /// render each MCU once.
 pub(super) struct Canvas {
     scale: u32,
