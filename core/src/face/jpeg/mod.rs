@@ -842,6 +842,22 @@ mod test {
             "no frame"
         );
         assert!(read_jpeg(b"", u64::MAX, None).is_none(), "empty");
+
+        // The headers of a 3000x2000 photo with a few bytes of its scan.
+        let large = encode_camera_jpeg(
+            &RgbImage::from_pixel(3000, 2000, Rgb([90, 120, 150])),
+            jpeg_encoder::SamplingFactor::R_4_2_0,
+            0,
+        );
+        let scan_start = large
+            .windows(2)
+            .position(|pair| pair == [0xFF, 0xDA])
+            .expect("a scan");
+        let cut = &large[..scan_start + 40];
+        assert!(
+            read_jpeg(cut, u64::MAX, None).is_none(),
+            "a large photo cut short"
+        );
     }
 
     #[test]
