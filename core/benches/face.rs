@@ -3,8 +3,9 @@
 //! inference time of the same models measured in the same run, and the peak resident memory.
 //!
 //! The selfie is encoded twice from the same pixels: 4:4:4 (the `image` crate's encoder) and
-//! 4:2:0, the chroma subsampling of Android camera JPEGs. The raw inference has three
-//! references, each timing the four models verify runs with nothing around them:
+//! 4:2:0, the subsampling of most photos at hand (44 of the 61 readable deepface photos, and
+//! the camera photo insightface/t1.jpg). The raw inference has three references, each timing
+//! the four models verify runs with nothing around them:
 //! - replayed: each model on exactly the input verify gave it (recorded in an untimed verify);
 //! - pattern: a fixed pseudo-random pattern, on which fr_feature and fr_liveness run about a
 //!   fifth faster than on a real face;
