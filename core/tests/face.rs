@@ -641,3 +641,33 @@ fn replayed_inference_times_the_models_verify_ran() {
             .is_err()
     );
 }
+
+#[test]
+fn enrollment_rejects_a_photo_that_is_not_live() {
+    // A grey print of obama3.jpg scores 0.21 for liveness, below the 0.5 threshold, while
+    // its face passes every quality gate.
+    let policy = FacePolicy::default();
+    let grey = DynamicImage::ImageRgb8(decoded("face_recognition/obama3.jpg")).to_luma8();
+    let mut grey_jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut grey_jpeg), 90)
+        .write_image(
+            grey.as_raw(),
+            grey.width(),
+            grey.height(),
+            image::ExtendedColorType::L8,
+        )
+        .expect("encode grey JPEG");
+    let obama = photo("face_recognition/obama.jpg");
+    let obama2 = photo("face_recognition/obama2.jpg");
+
+    let error = engine()
+        .enroll(&[&obama, &obama2, &grey_jpeg], &policy)
+        .expect_err("a photo that is not live");
+    match error {
+        FaceError::EnrollmentPhotoRejected { index, reasons } => {
+            assert_eq!(index, 2);
+            assert_eq!(reasons, vec![FaceReason::NotLive]);
+        }
+        other => panic!("expected EnrollmentPhotoRejected, got {other}"),
+    }
+}

@@ -230,6 +230,8 @@ impl FaceEngine {
             }
         }
 
+        // Each photo passes the same gates and passive liveness check as a check-in selfie: a
+        // template made from a printed or on-screen face would let that face check in.
         let mut embeddings = Vec::with_capacity(photos.len());
         for (index, photo) in photos.iter().enumerate() {
             let run = self.run_photo(
@@ -237,17 +239,16 @@ impl FaceEngine {
                 policy,
                 Stages {
                     embed: true,
-                    liveness: false,
+                    liveness: true,
                 },
             )?;
+            let mut reasons = run.analysis.reasons;
+            if run.analysis.liveness.is_some_and(|result| !result.live) {
+                reasons.push(FaceReason::NotLive);
+            }
             match run.embedding {
-                Some(embedding) if run.analysis.usable() => embeddings.push(embedding),
-                _ => {
-                    return Err(FaceError::EnrollmentPhotoRejected {
-                        index,
-                        reasons: run.analysis.reasons,
-                    });
-                }
+                Some(embedding) if reasons.is_empty() => embeddings.push(embedding),
+                _ => return Err(FaceError::EnrollmentPhotoRejected { index, reasons }),
             }
         }
 
