@@ -80,6 +80,11 @@ pub fn map_device_error(error: DeviceError) -> SiperluError {
         DeviceError::InvalidNip { .. }
         | DeviceError::InvalidPhoto { .. }
         | DeviceError::InvalidFix { .. } => SiperluError::InvalidInput { message_id, reason },
+        // An unreadable enrollment photo is bad input like any unreadable photo; core only
+        // adds its number to the text.
+        DeviceError::EnrollmentRejected { .. } if message_id == "device.invalid_photo" => {
+            SiperluError::InvalidInput { message_id, reason }
+        }
         DeviceError::PlanRejected { .. } if message_id == "plan.empty_title" => {
             SiperluError::InvalidInput { message_id, reason }
         }
@@ -194,6 +199,17 @@ mod test {
             detail: "not an image".into(),
         });
         assert!(matches!(photo, SiperluError::InvalidInput { .. }));
+
+        let enrollment_photo = map_device_error(DeviceError::EnrollmentRejected {
+            detail: "enrollment photo 2 cannot be read".into(),
+            photo_number: Some(2),
+            reason_id: Some("device.invalid_photo"),
+        });
+        assert!(matches!(
+            enrollment_photo,
+            SiperluError::InvalidInput { .. }
+        ));
+        assert_eq!(enrollment_photo.message_id(), "device.invalid_photo");
 
         let cutoff = map_device_error(DeviceError::PlanRejected {
             message_id: "plan.past_cutoff".into(),

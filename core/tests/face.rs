@@ -643,6 +643,26 @@ fn replayed_inference_times_the_models_verify_ran() {
 }
 
 #[test]
+fn enrollment_names_an_unreadable_photo() {
+    let policy = FacePolicy::default();
+    let obama = photo("face_recognition/obama.jpg");
+    let obama2 = photo("face_recognition/obama2.jpg");
+    let obama3 = photo("face_recognition/obama3.jpg");
+    let cut = &obama3[..obama3.len() / 2];
+
+    let error = engine()
+        .enroll(&[&obama, &obama2, cut], &policy)
+        .expect_err("a cut-off photo");
+    match error {
+        FaceError::EnrollmentPhotoUnreadable { index, error } => {
+            assert_eq!(index, 2);
+            assert!(matches!(*error, FaceError::CorruptImage { .. }), "{error}");
+        }
+        other => panic!("expected EnrollmentPhotoUnreadable, got {other}"),
+    }
+}
+
+#[test]
 fn enrollment_rejects_a_photo_that_is_not_live() {
     // A grey print of obama3.jpg scores 0.21 for liveness, below the 0.5 threshold, while
     // its face passes every quality gate.

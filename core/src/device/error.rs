@@ -195,6 +195,11 @@ impl From<FaceError> for DeviceError {
                 photo_number: Some(index + 1),
                 reason_id: Some("device.enrollment_other_person"),
             },
+            FaceError::EnrollmentPhotoUnreadable { index, .. } => DeviceError::EnrollmentRejected {
+                detail,
+                photo_number: Some(index + 1),
+                reason_id: Some("device.invalid_photo"),
+            },
             FaceError::EmptyImage
             | FaceError::ImageTooLarge { .. }
             | FaceError::NotAnImage
@@ -345,6 +350,19 @@ mod test {
         assert_eq!(
             error.message(Locale::Id),
             "Foto tidak dapat dibaca. Ambil foto lagi."
+        );
+    }
+
+    #[test]
+    fn unreadable_enrollment_photo_is_named() {
+        let error = DeviceError::from(FaceError::EnrollmentPhotoUnreadable {
+            index: 2,
+            error: Box::new(FaceError::EmptyImage),
+        });
+        assert_eq!(error.message_id(), "device.invalid_photo");
+        assert_eq!(
+            error.message(Locale::Id),
+            "Foto ke-3: Foto tidak dapat dibaca. Ambil foto lagi."
         );
     }
 }

@@ -234,14 +234,19 @@ impl FaceEngine {
         // template made from a printed or on-screen face would let that face check in.
         let mut embeddings = Vec::with_capacity(photos.len());
         for (index, photo) in photos.iter().enumerate() {
-            let run = self.run_photo(
-                photo,
-                policy,
-                Stages {
-                    embed: true,
-                    liveness: true,
-                },
-            )?;
+            let stages = Stages {
+                embed: true,
+                liveness: true,
+            };
+            let run = self
+                .run_photo(photo, policy, stages)
+                .map_err(|error| match error {
+                    error if error.is_unreadable_photo() => FaceError::EnrollmentPhotoUnreadable {
+                        index,
+                        error: Box::new(error),
+                    },
+                    other => other,
+                })?;
             let mut reasons = run.analysis.reasons;
             if run.analysis.liveness.is_some_and(|result| !result.live) {
                 reasons.push(FaceReason::NotLive);

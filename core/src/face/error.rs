@@ -109,6 +109,11 @@ pub enum FaceError {
         reasons: Vec<FaceReason>,
     },
 
+    /// One enrollment photo cannot be read; `error` says why (an empty file, a cut-off JPEG,
+    /// a photo over the size limits, ...).
+    #[error("enrollment photo {} cannot be read: {error}", .index + 1)]
+    EnrollmentPhotoUnreadable { index: usize, error: Box<FaceError> },
+
     /// Two enrollment photos are the same file. `first` and `second` are 0-based; the text
     /// counts from 1.
     #[error(
@@ -149,6 +154,21 @@ pub enum FaceError {
         template_model: String,
         engine_model: String,
     },
+}
+
+impl FaceError {
+    /// Returns true for the errors of one photo's bytes, as opposed to the engine's own.
+    pub fn is_unreadable_photo(&self) -> bool {
+        matches!(
+            self,
+            FaceError::EmptyImage
+                | FaceError::ImageTooLarge { .. }
+                | FaceError::NotAnImage
+                | FaceError::TooManyPixels { .. }
+                | FaceError::ImageTooSmall { .. }
+                | FaceError::CorruptImage { .. }
+        )
+    }
 }
 
 fn reason_ids(reasons: &[FaceReason]) -> String {
