@@ -493,10 +493,25 @@ fn evaluate(
         }
     }
     if genuine.is_empty() || impostor.is_empty() {
+        // The first unreadable photo in the labels file's order, whose error often says it all.
+        let first_problem = rows
+            .iter()
+            .find_map(|(file, _)| unreadable.get(file).map(|error| (file, error)))
+            .map(|(file, error)| format!("; the first, {file}: {error}"))
+            .unwrap_or_default();
         bail!(
-            "need at least one same-person and one different-person pair, found {} and {}",
+            "need at least one same-person and one different-person pair, found {} and {}. \
+             {} of the {} labelled photos could be scored; {} could not be read from {}{first_problem}, \
+             and {} showed no single comparable face. Check the folder and the `file,identity` \
+             columns of {}",
             genuine.len(),
-            impostor.len()
+            impostor.len(),
+            samples.len(),
+            rows.len(),
+            unreadable.len(),
+            dir.display(),
+            undetected.len(),
+            labels.display()
         );
     }
 

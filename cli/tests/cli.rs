@@ -197,6 +197,30 @@ fn face_eval_reports_rates() {
 }
 
 #[test]
+fn face_eval_of_a_wrong_folder_says_why() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let labels = directory.path().join("labels.csv");
+    std::fs::write(&labels, "file,identity\nobama.jpg,obama\nbiden.jpg,biden\n")
+        .expect("write labels");
+    let missing = directory.path().join("no-such-folder");
+
+    let output = siperlu()
+        .args(["face", "eval", &missing.display().to_string()])
+        .args(["--labels", &labels.display().to_string()])
+        .output()
+        .expect("run siperlu");
+
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("2 could not be read"), "stderr: {error}");
+    assert!(
+        error.contains("obama.jpg: cannot read the file"),
+        "stderr: {error}"
+    );
+    assert!(error.contains("Check the folder"), "stderr: {error}");
+}
+
+#[test]
 fn face_help_lists_json_fields() {
     for (subcommand, field) in [
         ("inspect", "reasons"),
