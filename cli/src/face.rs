@@ -49,8 +49,8 @@ enum FaceCommand {
               highest score first
   primary_face index in faces of the face the gates judged (the largest), or null
   reasons     array of reason ids (face.no_face, face.multiple_faces, face.too_small,
-              face.cut_off, face.too_dark, face.too_bright, face.blurry, face.head_turned);
-              empty when the photo is usable
+              face.cut_off, face.too_dark, face.too_bright, face.blurry, face.head_turned,
+              face.not_live); empty when enrollment and check-in would take the photo
   liveness    {score 0..1, score_milli 0..1000, threshold, live} of the primary face, or null
   quality     {face_side_px, brightness 0..255, sharpness, yaw_deg} of the primary face, or null
   width, height  photo size in pixels after EXIF orientation
@@ -239,11 +239,17 @@ fn inspect(
         .inspect(&bytes, policy)
         .with_context(|| format!("cannot inspect {}", photo.display()))?;
 
+    // Enrollment and check-in turn away a face that is not live, as they do a failed gate.
+    let mut reasons = analysis.reasons.clone();
+    if analysis.liveness.is_some_and(|result| !result.live) {
+        reasons.push(FaceReason::NotLive);
+    }
+
     if json {
         let output = serde_json::json!({
             "faces": analysis.faces,
             "primary_face": analysis.primary_face,
-            "reasons": reason_ids(&analysis.reasons),
+            "reasons": reason_ids(&reasons),
             "liveness": analysis.liveness,
             "quality": analysis.quality,
             "width": analysis.width,
@@ -279,11 +285,11 @@ fn inspect(
             if liveness.live { "live" } else { "not live" }
         );
     }
-    if analysis.reasons.is_empty() {
-        println!("usable: passes every quality gate");
+    if reasons.is_empty() {
+        println!("usable: passes every quality gate and the liveness check");
     } else {
         println!("rejected:");
-        print_reasons(&analysis.reasons, locale);
+        print_reasons(&reasons, locale);
     }
     Ok(())
 }

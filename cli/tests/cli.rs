@@ -112,6 +112,19 @@ fn face_inspect_single_face_is_live() {
 }
 
 #[test]
+fn face_inspect_grey_print_is_not_live() {
+    // A grey print of obama3.jpg passes every quality gate but scores 0.21 for liveness.
+    let colour = image::open(photo_path("face_recognition/obama3.jpg")).expect("obama3.jpg");
+    let directory = tempfile::tempdir().expect("temp dir");
+    let grey = directory.path().join("grey.jpg");
+    colour.to_luma8().save(&grey).expect("write grey JPEG");
+
+    let output = run_json(&["face", "inspect", &grey.display().to_string(), "--json"]);
+    assert_eq!(output["reasons"], serde_json::json!(["face.not_live"]));
+    assert_eq!(output["liveness"]["live"], serde_json::json!(false));
+}
+
+#[test]
 fn face_compare_same_and_different() {
     let obama = photo_path("face_recognition/obama.jpg");
     let obama3 = photo_path("face_recognition/obama3.jpg");
