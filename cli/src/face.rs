@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use siperlu_core::face::{FaceEngine, FaceEngineConfig, FacePolicy, FaceReason, FaceTemplate};
+use siperlu_core::face::{
+    FaceEngine, FaceEngineConfig, FaceError, FacePolicy, FaceReason, FaceTemplate,
+};
 use siperlu_core::messages::Locale;
 
 #[derive(Args)]
@@ -27,9 +29,9 @@ struct EngineArgs {
     /// Folder holding the .onnx models named in models/manifest.toml [default: the setup cache].
     #[arg(long, global = true, value_name = "DIR")]
     models: Option<PathBuf>,
-    /// Threads each model may use inside one inference.
-    #[arg(long, global = true, default_value_t = 1)]
-    threads: usize,
+    /// Threads each model may use inside one inference, 1 to 64.
+    #[arg(long, global = true, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=64))]
+    threads: u8,
     /// JSON file with FacePolicy values; fields left out keep their defaults.
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
@@ -200,7 +202,7 @@ fn unknown_policy_fields(value: &serde_json::Value) -> Vec<String> {
 
 fn load_engine(args: &EngineArgs) -> anyhow::Result<FaceEngine> {
     let mut config = FaceEngineConfig {
-        intra_threads: args.threads,
+        intra_threads: usize::from(args.threads),
         ..FaceEngineConfig::default()
     };
     if let Some(library) = &args.onnxruntime {
@@ -209,7 +211,18 @@ fn load_engine(args: &EngineArgs) -> anyhow::Result<FaceEngine> {
     if let Some(models) = &args.models {
         config.models_dir = models.clone();
     }
-    Ok(FaceEngine::new(config)?)
+
+    // Core's texts speak of the engine configuration; here that is a command-line option.
+    FaceEngine::new(config).map_err(|error| {
+        let option = match &error {
+            FaceError::Runtime { .. } => "; name the library with --onnxruntime FILE",
+            FaceError::ModelMissing { .. } | FaceError::ModelMismatch { .. } => {
+                "; name the models folder with --models DIR"
+            }
+            _ => "",
+        };
+        anyhow::anyhow!("{error}{option}")
+    })
 }
 
 fn read_photo(path: &Path) -> anyhow::Result<Vec<u8>> {

@@ -125,6 +125,28 @@ fn face_inspect_grey_print_is_not_live() {
 }
 
 #[test]
+fn face_option_errors_name_the_option() {
+    let photo = photo_path("face_recognition/obama.jpg");
+
+    let threads = siperlu()
+        .args(["face", "--threads", "0", "inspect", &photo])
+        .output()
+        .expect("run siperlu");
+    assert!(!threads.status.success());
+    let error = String::from_utf8_lossy(&threads.stderr);
+    assert!(error.contains("--threads"), "stderr: {error}");
+
+    let library = siperlu()
+        .args(["face", "--onnxruntime", "/nonexistent/libonnxruntime.so"])
+        .args(["inspect", &photo])
+        .output()
+        .expect("run siperlu");
+    assert!(!library.status.success());
+    let error = String::from_utf8_lossy(&library.stderr);
+    assert!(error.contains("--onnxruntime FILE"), "stderr: {error}");
+}
+
+#[test]
 fn face_compare_same_and_different() {
     let obama = photo_path("face_recognition/obama.jpg");
     let obama3 = photo_path("face_recognition/obama3.jpg");
