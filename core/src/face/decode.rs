@@ -48,10 +48,11 @@ pub fn decode_photo(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Fac
     match reader.format() {
         Some(image::ImageFormat::Jpeg) => {
             // The JPEG decoder fills a truncated scan with grey instead of failing, and half a
-            // face must not be scored as a whole one.
+            // face must not be scored as a whole one. Damaged markers end the walk the same way.
             if !jpeg_is_complete(bytes) {
                 return Err(FaceError::CorruptImage {
-                    detail: "the JPEG data ends before its end-of-image marker".to_string(),
+                    detail: "the JPEG data is cut off or damaged before its end-of-image marker"
+                        .to_string(),
                 });
             }
         }
