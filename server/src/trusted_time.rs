@@ -227,18 +227,23 @@ mod test {
         ANCHOR_MS + 3_700_000
     }
 
-    #[test]
-    fn honest_record_recomputes_exactly() {
-        let record = honest_record();
-        let time = recompute_time(
+    /// Recomputes `record` of [`DEVICE`], received at [`received_ms`], under the default policy.
+    fn recompute(record: &AttendanceRecord, previous: Option<&AttendanceRecord>) -> ServerTime {
+        recompute_time(
             &connection(),
             DEVICE,
-            &record,
-            None,
+            record,
+            previous,
             received_ms(),
             &TimePolicy::default(),
         )
-        .expect("query runs");
+        .expect("query runs")
+    }
+
+    #[test]
+    fn honest_record_recomputes_exactly() {
+        let record = honest_record();
+        let time = recompute(&record, None);
         assert_eq!(time.time_ms, record.trusted_time_ms);
         assert_eq!(time.source, TimeSource::ServerAnchor);
         assert!(time.flags.is_empty(), "{:?}", time.flags);
@@ -248,15 +253,7 @@ mod test {
     fn clock_set_back_keeps_anchored_time() {
         let mut record = honest_record();
         record.wall_clock_ms -= 3_600_000;
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            None,
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, None);
         assert_eq!(
             time.time_ms,
             ANCHOR_MS + 3_600_000,
@@ -272,15 +269,7 @@ mod test {
             anchor.server_time_ms -= 3_600_000;
         }
         record.trusted_time_ms -= 3_600_000;
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            None,
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, None);
         assert_eq!(time.source, TimeSource::WallClock);
         assert_eq!(time.time_ms, record.wall_clock_ms);
         assert_eq!(
@@ -312,28 +301,12 @@ mod test {
     fn claim_beyond_uncertainty_is_mismatch() {
         let mut record = honest_record();
         record.trusted_time_ms -= 410;
-        let within = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            None,
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let within = recompute(&record, None);
         assert!(within.flags.is_empty(), "410 ms bound: {:?}", within.flags);
 
         record.trusted_time_ms = ANCHOR_MS + 3_600_000 - 30 * 60_000;
         record.wall_clock_ms = record.trusted_time_ms;
-        let beyond = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            None,
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let beyond = recompute(&record, None);
         assert_eq!(beyond.time_ms, ANCHOR_MS + 3_600_000, "server time wins");
         assert!(
             beyond.flags.contains(&FLAG_TIME_MISMATCH.to_string()),
@@ -349,30 +322,14 @@ mod test {
         previous.wall_clock_ms += 60_000;
         previous.elapsed_ms += 60_000;
         previous.trusted_time_ms += 60_000;
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            Some(&previous),
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, Some(&previous));
         assert_eq!(time.flags, vec![FLAG_ELAPSED_BACKWARDS.to_string()]);
 
         let other_boot = AttendanceRecord {
             boot_id: "boot-0".to_string(),
             ..previous
         };
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            Some(&other_boot),
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, Some(&other_boot));
         assert!(time.flags.is_empty(), "another boot: {:?}", time.flags);
     }
 
@@ -383,15 +340,7 @@ mod test {
         record.elapsed_ms += 60_000;
         record.wall_clock_ms += 60_000;
         record.trusted_time_ms += 60_000;
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            Some(&previous),
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, Some(&previous));
         assert!(
             time.flags.is_empty(),
             "same anchor, same readings: {:?}",
@@ -404,15 +353,7 @@ mod test {
         }
         record.trusted_time_ms -= 60_000;
         record.wall_clock_ms -= 60_000;
-        let time = recompute_time(
-            &connection(),
-            DEVICE,
-            &record,
-            Some(&previous),
-            received_ms(),
-            &TimePolicy::default(),
-        )
-        .expect("query runs");
+        let time = recompute(&record, Some(&previous));
         assert_eq!(time.flags, vec![FLAG_ANCHOR_MISMATCH.to_string()]);
     }
 
