@@ -41,9 +41,15 @@ fn succeed(arguments: &[&str]) -> Output {
     output
 }
 
-/// Runs `device check-in --json` and returns the parsed outcome.
-fn check_in(data_dir: &str, selfie: &str, lat: &str, extra: &[&str]) -> serde_json::Value {
-    let mut arguments = vec![
+/// Returns the arguments of `device check-in` with `selfie` at latitude `lat`, longitude
+/// 119.4327 (the office's), with an accuracy of `accuracy_m`.
+fn check_in_arguments<'a>(
+    data_dir: &'a str,
+    selfie: &'a str,
+    lat: &'a str,
+    accuracy_m: &'a str,
+) -> Vec<&'a str> {
+    vec![
         "device",
         "check-in",
         "--data-dir",
@@ -55,9 +61,14 @@ fn check_in(data_dir: &str, selfie: &str, lat: &str, extra: &[&str]) -> serde_js
         "--lon",
         "119.4327",
         "--accuracy",
-        "8",
-        "--json",
-    ];
+        accuracy_m,
+    ]
+}
+
+/// Runs `device check-in --json` and returns the parsed outcome.
+fn check_in(data_dir: &str, selfie: &str, lat: &str, extra: &[&str]) -> serde_json::Value {
+    let mut arguments = check_in_arguments(data_dir, selfie, lat, "8");
+    arguments.push("--json");
     arguments.extend_from_slice(extra);
     let output = succeed(&arguments);
     serde_json::from_slice(&output.stdout).expect("check-in prints JSON")
@@ -153,42 +164,21 @@ fn check_in_journey_through_cli() {
     // Garbage selfie bytes and NaN coordinates: typed errors, exit 1, nothing appended.
     let garbage = folder.path().join("garbage.jpg");
     std::fs::write(&garbage, b"these bytes are not a photo").expect("written");
-    let failed = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let failed = siperlu(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &garbage.display().to_string(),
-        "--lat",
         "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "8",
-    ]);
+    ));
     assert!(!failed.status.success(), "{}", text(&failed));
     assert!(
         String::from_utf8_lossy(&failed.stderr).contains("Foto tidak dapat dibaca."),
         "{}",
         text(&failed)
     );
-    let failed = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
-        &data_dir,
-        "--selfie",
-        &selfie_a,
-        "--lat",
-        "NaN",
-        "--lon",
-        "119.4327",
-        "--accuracy",
-        "8",
-        "--locale",
-        "en",
-    ]);
+    let mut arguments = check_in_arguments(&data_dir, &selfie_a, "NaN", "8");
+    arguments.extend(["--locale", "en"]);
+    let failed = siperlu(&arguments);
     assert!(!failed.status.success(), "{}", text(&failed));
     assert!(
         String::from_utf8_lossy(&failed.stderr).contains("The GPS location is invalid."),
@@ -213,20 +203,12 @@ fn check_in_journey_through_cli() {
 fn check_in_text_is_indonesian() {
     let folder = tempfile::tempdir().expect("temp dir");
     let data_dir = set_up_phone(folder.path());
-    let output = succeed(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let output = succeed(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &photo("32bit.png"),
-        "--lat",
         "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "8",
-    ]);
+    ));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("Presensi diterima\n"), "{stdout}");
     assert!(stdout.contains("Hari presensi "), "{stdout}");
@@ -242,20 +224,7 @@ fn check_in_input_errors_are_catalog_texts() {
     let folder = tempfile::tempdir().expect("temp dir");
     let data_dir = set_up_phone(folder.path());
     let missing = folder.path().join("missing.jpg").display().to_string();
-    let output = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
-        &data_dir,
-        "--selfie",
-        &missing,
-        "--lat",
-        "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
-        "8",
-    ]);
+    let output = siperlu(&check_in_arguments(&data_dir, &missing, "-5.1477", "8"));
     assert!(!output.status.success(), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -265,20 +234,12 @@ fn check_in_input_errors_are_catalog_texts() {
     );
 
     // A negative accuracy reaches the fix check instead of being read as an option.
-    let output = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let output = siperlu(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &photo("obama.jpg"),
-        "--lat",
         "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "-3",
-    ]);
+    ));
     assert!(!output.status.success(), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -306,40 +267,21 @@ fn check_in_far_and_inaccurate_texts() {
         .clone();
     let outside_text = outside["id_text"].as_str().expect("text");
     assert!(outside_text.contains(" km di luar area"), "{outside_text}");
-    let output = succeed(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let output = succeed(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &photo("obama.jpg"),
-        "--lat",
         "-5.3",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "8",
-    ]);
+    ));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(" km, lokasi "), "summary in km: {stdout}");
 
     // An accuracy circle of 5 km: the uncertain verdict already reports the poor accuracy, so
     // the location flag is not shown again.
-    let output = succeed(&[
-        "device",
-        "check-in",
-        "--data-dir",
-        &data_dir,
-        "--selfie",
-        &photo("obama.jpg"),
-        "--lat",
-        "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
-        "5000",
-        "--json",
-    ]);
+    let selfie = photo("obama.jpg");
+    let mut arguments = check_in_arguments(&data_dir, &selfie, "-5.1477", "5000");
+    arguments.push("--json");
+    let output = succeed(&arguments);
     let inaccurate: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("check-in prints JSON");
     let ids = reason_ids(&inaccurate);
@@ -355,20 +297,12 @@ fn check_in_without_setup_fails() {
     let folder = tempfile::tempdir().expect("temp dir");
     let data_dir = folder.path().join("phone").display().to_string();
     succeed(&["device", "init", "--data-dir", &data_dir]);
-    let output = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let output = siperlu(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &photo("obama.jpg"),
-        "--lat",
         "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "8",
-    ]);
+    ));
     assert!(!output.status.success(), "{}", text(&output));
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("NIP belum diisi."),
@@ -397,20 +331,12 @@ fn check_in_without_setup_fails() {
         "--photo",
         &photo("obama3.jpg"),
     ]);
-    let output = siperlu(&[
-        "device",
-        "check-in",
-        "--data-dir",
+    let output = siperlu(&check_in_arguments(
         &data_dir,
-        "--selfie",
         &photo("obama.jpg"),
-        "--lat",
         "-5.1477",
-        "--lon",
-        "119.4327",
-        "--accuracy",
         "8",
-    ]);
+    ));
     assert!(!output.status.success(), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
