@@ -10,63 +10,73 @@ const OFFICES_WITA: &str = r#"{"offices": [{"id": "bkpsdm-makassar", "name": "BK
   "time_zone": "WITA", "fences": [{"type": "circle", "center": {"lat": -5.1477, "lon": 119.4327},
   "radius_m": 100}]}]}"#;
 
+/// Initialises a phone data folder in `folder` and returns its path.
+fn init_phone(folder: &std::path::Path) -> String {
+    let data_dir = folder
+        .join("phone")
+        .to_str()
+        .expect("UTF-8 path")
+        .to_string();
+    let init = siperlu(&["device", "init", "--data-dir", &data_dir]);
+    assert!(init.status.success(), "{}", text(&init));
+    data_dir
+}
+
+/// Runs `device plan ACTION` on `data_dir` for `nip`, followed by `arguments`.
+fn plan(data_dir: &str, action: &str, nip: &str, arguments: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "device",
+        "plan",
+        action,
+        "--data-dir",
+        data_dir,
+        "--nip",
+        nip,
+    ];
+    all.extend_from_slice(arguments);
+    siperlu(&all)
+}
+
 // NOTE: saving uses the default 23:59 cutoff, so this test fails if it runs during the minute
 // 23:59-00:00 WITA (15:59 UTC).
 #[test]
 fn plan_set_and_show() {
     let folder = tempfile::tempdir().expect("temp dir");
-    let data_dir = folder.path().join("phone");
-    let data_dir = data_dir.to_str().expect("UTF-8 path");
-    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
-    assert!(init.status.success(), "{}", text(&init));
+    let data_dir = init_phone(folder.path());
+    let data_dir = data_dir.as_str();
 
-    let first = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
+    let first = plan(
         data_dir,
-        "--nip",
+        "set",
         NIP,
-        "--zone",
-        "WITA",
-        "--item",
-        "Verifikasi berkas|12 berkas|08:00-11:30",
-        "--item",
-        "Rapat koordinasi OPD|Notulen||done|selesai",
-    ]);
+        &[
+            "--zone",
+            "WITA",
+            "--item",
+            "Verifikasi berkas|12 berkas|08:00-11:30",
+            "--item",
+            "Rapat koordinasi OPD|Notulen||done|selesai",
+        ],
+    );
     assert!(first.status.success(), "{}", text(&first));
 
-    let second = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
+    let second = plan(
         data_dir,
-        "--nip",
+        "set",
         NIP,
-        "--zone",
-        "WITA",
-        "--json",
-        "--item",
-        "Verifikasi berkas|12 berkas|08:00-11:30|not_done|berkas belum lengkap",
-    ]);
+        &[
+            "--zone",
+            "WITA",
+            "--json",
+            "--item",
+            "Verifikasi berkas|12 berkas|08:00-11:30|not_done|berkas belum lengkap",
+        ],
+    );
     assert!(second.status.success(), "{}", text(&second));
     let saved: serde_json::Value = serde_json::from_slice(&second.stdout).expect("JSON");
     assert_eq!(saved["revision"], 2);
 
-    let show = siperlu(&[
-        "device",
-        "plan",
-        "show",
-        "--data-dir",
-        data_dir,
-        "--nip",
-        NIP,
-        "--zone",
-        "WITA",
-        "--json",
-    ]);
+    let show = plan(data_dir, "show", NIP, &["--zone", "WITA", "--json"]);
     assert!(show.status.success(), "{}", text(&show));
     let shown: serde_json::Value = serde_json::from_slice(&show.stdout).expect("JSON");
     assert_eq!(shown["revision"], 2);
@@ -92,18 +102,7 @@ fn plan_set_and_show() {
         .expect("mark refused");
     drop(store);
 
-    let refused = siperlu(&[
-        "device",
-        "plan",
-        "show",
-        "--data-dir",
-        data_dir,
-        "--nip",
-        NIP,
-        "--zone",
-        "WITA",
-        "--json",
-    ]);
+    let refused = plan(data_dir, "show", NIP, &["--zone", "WITA", "--json"]);
     assert!(refused.status.success(), "{}", text(&refused));
     let shown: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON");
     assert_eq!(shown["refused_reason_id"], "plan.past_cutoff");
@@ -112,22 +111,10 @@ fn plan_set_and_show() {
 #[test]
 fn plan_rejects_bad_edits() {
     let folder = tempfile::tempdir().expect("temp dir");
-    let data_dir = folder.path().join("phone");
-    let data_dir = data_dir.to_str().expect("UTF-8 path");
-    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
-    assert!(init.status.success(), "{}", text(&init));
+    let data_dir = init_phone(folder.path());
+    let data_dir = data_dir.as_str();
 
-    let empty_title = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
-        data_dir,
-        "--nip",
-        NIP,
-        "--item",
-        "|output",
-    ]);
+    let empty_title = plan(data_dir, "set", NIP, &["--item", "|output"]);
     assert!(!empty_title.status.success());
     assert!(
         String::from_utf8_lossy(&empty_title.stderr).contains("Judul kegiatan nomor 1 belum diisi"),
@@ -136,19 +123,12 @@ fn plan_rejects_bad_edits() {
     );
 
     // A cutoff of 00:00 has always passed.
-    let late = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
+    let late = plan(
         data_dir,
-        "--nip",
+        "set",
         NIP,
-        "--cutoff",
-        "00:00",
-        "--item",
-        "Apel pagi",
-    ]);
+        &["--cutoff", "00:00", "--item", "Apel pagi"],
+    );
     assert!(!late.status.success());
     assert!(
         String::from_utf8_lossy(&late.stderr).contains("sudah lewat"),
@@ -156,17 +136,7 @@ fn plan_rejects_bad_edits() {
         text(&late)
     );
 
-    let bad_status = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
-        data_dir,
-        "--nip",
-        NIP,
-        "--item",
-        "Apel|x||selesai",
-    ]);
+    let bad_status = plan(data_dir, "set", NIP, &["--item", "Apel|x||selesai"]);
     assert!(!bad_status.status.success());
     assert!(
         String::from_utf8_lossy(&bad_status.stderr)
@@ -175,19 +145,12 @@ fn plan_rejects_bad_edits() {
         text(&bad_status)
     );
 
-    let reversed_window = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
+    let reversed_window = plan(
         data_dir,
-        "--nip",
+        "set",
         NIP,
-        "--item",
-        "Apel",
-        "--item",
-        "Rapat|Notulen|10:00-09:00",
-    ]);
+        &["--item", "Apel", "--item", "Rapat|Notulen|10:00-09:00"],
+    );
     assert!(!reversed_window.status.success());
     let stderr = String::from_utf8_lossy(&reversed_window.stderr);
     assert!(
@@ -201,19 +164,12 @@ fn plan_rejects_bad_edits() {
         text(&reversed_window)
     );
 
-    let bad_day = siperlu(&[
-        "device",
-        "plan",
-        "show",
-        "--data-dir",
+    let bad_day = plan(
         data_dir,
-        "--nip",
+        "show",
         NIP,
-        "--day",
-        "4-12-2026",
-        "--locale",
-        "en",
-    ]);
+        &["--day", "4-12-2026", "--locale", "en"],
+    );
     assert!(!bad_day.status.success());
     assert!(
         String::from_utf8_lossy(&bad_day.stderr).contains("The date 4-12-2026 is invalid"),
@@ -221,17 +177,7 @@ fn plan_rejects_bad_edits() {
         text(&bad_day)
     );
 
-    let bad_nip = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
-        data_dir,
-        "--nip",
-        "12345",
-        "--item",
-        "Apel",
-    ]);
+    let bad_nip = plan(data_dir, "set", "12345", &["--item", "Apel"]);
     assert!(!bad_nip.status.success());
     assert!(
         String::from_utf8_lossy(&bad_nip.stderr).contains("18 digits"),
@@ -243,10 +189,8 @@ fn plan_rejects_bad_edits() {
 #[test]
 fn plan_for_another_nip_is_refused() {
     let folder = tempfile::tempdir().expect("temp dir");
-    let data_dir = folder.path().join("phone");
-    let data_dir = data_dir.to_str().expect("UTF-8 path");
-    let init = siperlu(&["device", "init", "--data-dir", data_dir]);
-    assert!(init.status.success(), "{}", text(&init));
+    let data_dir = init_phone(folder.path());
+    let data_dir = data_dir.as_str();
     let offices = folder.path().join("offices.json");
     std::fs::write(&offices, OFFICES_WITA).expect("offices written");
     let import = siperlu(&[
@@ -262,19 +206,12 @@ fn plan_for_another_nip_is_refused() {
     ]);
     assert!(import.status.success(), "{}", text(&import));
 
-    let other = siperlu(&[
-        "device",
-        "plan",
-        "set",
-        "--data-dir",
+    let other = plan(
         data_dir,
-        "--nip",
+        "set",
         "198503152010011002",
-        "--item",
-        "Apel pagi",
-        "--locale",
-        "en",
-    ]);
+        &["--item", "Apel pagi", "--locale", "en"],
+    );
     assert!(!other.status.success(), "{}", text(&other));
     assert!(
         String::from_utf8_lossy(&other.stderr)
