@@ -1,8 +1,8 @@
 //! Huffman tables and the bit reader of the entropy-coded scan, with the block decoder that
 //! turns the bits of one 8x8 block into its 64 quantised coefficients.
 //!
-//! Every malformed input ends in an `Err` with a short English reason; nothing here panics.
-//! The caller then hands the photo to the general decoder, whose error the ASN is shown.
+//! Every malformed input ends in an `Err` with a short English reason, and nothing here
+//! panics. The caller then hands the photo to the general decoder, which reports the error.
 
 /// Code lengths up to this many bits are decoded with one table lookup.
 const FAST_BITS: u32 = 10;
@@ -23,7 +23,7 @@ pub(super) struct HuffmanTable {
     fast: Vec<u16>,
     /// For AC tables, indexed like `fast`: a coefficient whose code and magnitude bits both
     /// fit, packed as `value << 16 | run << 8 | total length`, or [`END_OF_BLOCK`] with the
-    /// code's length; 0 where neither applies.
+    /// code's length. Other entries are 0.
     fast_ac: Vec<i32>,
     /// Codes of length `l`, left-aligned to 16 bits, are below `max_code[l]`.
     max_code: [u32; 17],
@@ -244,7 +244,7 @@ impl<'a> BitReader<'a> {
                 return Ok(symbol);
             }
         }
-        Err("the scan holds a code its Huffman table does not have")
+        Err("the scan contains a code its Huffman table does not have")
     }
 
     /// Reads `size` magnitude bits and returns the signed value they encode.
@@ -262,17 +262,17 @@ impl<'a> BitReader<'a> {
         self.bits -= count;
     }
 
-    /// Tops the buffer up to more than 56 bits when it holds fewer than `wanted`.
+    /// Tops the buffer up to more than 56 bits when it has fewer than `minimum_bits`.
     #[inline(always)]
-    fn refill_to(&mut self, wanted: u32) {
-        if self.bits < wanted {
+    fn refill_to(&mut self, minimum_bits: u32) {
+        if self.bits < minimum_bits {
             self.refill();
         }
     }
 
     #[inline(never)]
     fn refill(&mut self) {
-        // Fast path: the next eight bytes hold no FF, so no stuffing or marker to handle.
+        // Fast path: the next eight bytes contain no FF, so no stuffing or marker to handle.
         if !self.at_marker
             && let Some(chunk) = self
                 .data
@@ -282,8 +282,8 @@ impl<'a> BitReader<'a> {
             let word = u64::from_be_bytes(*chunk);
             if !has_ff_byte(word) {
                 let count = (63 - self.bits) / 8;
-                let taken = word >> (64 - 8 * count);
-                self.buffer |= taken << (64 - 8 * count - self.bits);
+                let leading_bytes = word >> (64 - 8 * count);
+                self.buffer |= leading_bytes << (64 - 8 * count - self.bits);
                 self.bits += 8 * count;
                 self.position += count as usize;
                 return;

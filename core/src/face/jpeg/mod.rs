@@ -38,13 +38,14 @@ pub(crate) struct JpegCoefficients {
     canvases: RefCell<[Option<Canvas>; 4]>,
 }
 
+/// One colour component's sampling factors, dequantisation and coefficients.
 struct Component {
     h: u32,
     v: u32,
     /// Dequantisation factors in natural order.
     quant: [f32; 64],
-    /// 64 coefficients a block in natural order. Blocks are in the order the scan holds
-    /// them: MCU by MCU, row-major, and within an MCU the component's h x v blocks row-major.
+    /// 64 coefficients a block in natural order. Blocks are in scan order: MCU by MCU,
+    /// row-major, and within an MCU the component's h x v blocks row-major.
     coefficients: Vec<i16>,
 }
 
@@ -84,7 +85,7 @@ pub(crate) fn read_jpeg(
 }
 
 impl JpegCoefficients {
-    /// Width and height after the EXIF orientation is applied.
+    /// Returns the width and height after the EXIF orientation is applied.
     pub fn dimensions(&self) -> (u32, u32) {
         if swaps_axes(self.orientation) {
             (self.height, self.width)
@@ -342,7 +343,7 @@ fn decode_scan(
     };
     let count = usize::from(*count);
     if count != setup.frame.len() {
-        return Err("a scan that does not hold every component");
+        return Err("a scan that does not contain every component");
     }
     let selectors = rest.get(..2 * count).ok_or("a short scan header")?;
     match rest.get(2 * count..2 * count + 3) {
@@ -428,8 +429,6 @@ fn decode_scan(
                 left_in_interval -= 1;
             }
 
-            // Each block is decoded into a zeroed block that stays in cache, then appended:
-            // cheaper than zeroing the whole coefficient store first.
             for ((component, &(dc, ac)), prediction) in photo
                 .components
                 .iter_mut()
@@ -453,6 +452,10 @@ fn decode_scan(
             }
             mcu_index += 1;
         }
+
+        // A scan cut short stops here, not after decoding zeros into every block of the
+        // photo its header claims.
+        reader.check_not_overrun()?;
 
         // The preview row renders while its coefficients are still in cache.
         if let Some(scale) = preview_scale {
