@@ -1,7 +1,7 @@
-//! The photo the pipeline stages read from. A JPEG a phone camera wrote stays as DCT
-//! coefficients and each stage renders just the region it reads, at the coarsest scale that
-//! still has at least as many pixels as the stage's output needs. Any other photo is decoded
-//! to full-resolution RGB once.
+//! The photo the pipeline stages read from. A baseline JPEG, as phone cameras write, stays
+//! as DCT coefficients, and each stage renders just the region it reads, at the coarsest
+//! scale that still has at least as many pixels as the stage's output needs. Any other photo
+//! is decoded to full-resolution RGB once.
 
 use image::RgbImage;
 
@@ -35,6 +35,7 @@ pub(crate) fn load_photo(
 }
 
 impl Photo {
+    /// Returns the width and height of the upright photo.
     pub fn dimensions(&self) -> (u32, u32) {
         match self {
             Photo::Pixels(image) => image.dimensions(),
@@ -42,7 +43,7 @@ impl Photo {
         }
     }
 
-    /// [`pixels::crop_resize`] on this photo.
+    /// Crops `region` and resizes it to `width` x `height`, as [`pixels::crop_resize`] does.
     pub fn crop_resize(&self, region: Region, width: u32, height: u32) -> Patch {
         let coefficients = match self {
             Photo::Pixels(image) => return pixels::crop_resize(image, region, width, height),
@@ -69,7 +70,8 @@ impl Photo {
         pixels::crop_resize(rendered.image(), local, width, height)
     }
 
-    /// [`pixels::warp_affine`] on this photo.
+    /// Warps the photo through `map` into a `width` x `height` patch, as
+    /// [`pixels::warp_affine`] does.
     pub fn warp_affine(&self, map: AffineMap, width: u32, height: u32) -> Patch {
         let coefficients = match self {
             Photo::Pixels(image) => return pixels::warp_affine(image, map, width, height),
@@ -79,8 +81,9 @@ impl Photo {
         let shrink = (map.a * map.a + map.d * map.d).sqrt();
         let scale = render_scale(shrink);
         let (min_x, min_y, max_x, max_y) = map.bounds(width, height);
-        // Two rendered pixels of margin: the taps of an edge pixel reach past its centre.
-        let margin = 2.0 * scale as f32;
+        // Two rendered pixels of margin, because the taps of an edge pixel reach past its
+        // centre, and one output pixel more for a shrink the warp box-averages first.
+        let margin = 2.0 * scale as f32 + shrink;
         let rendered = coefficients.render(
             min_x - margin,
             min_y - margin,
@@ -93,7 +96,7 @@ impl Photo {
 }
 
 /// Re-expresses `map`, which points into the full-resolution photo, in `rendered`'s pixels.
-/// Rendered pixel i covers photo pixels origin + i*scale ..; its centre is at
+/// Rendered pixel i covers photo pixels origin + i*scale onwards, so its centre is at
 /// origin + (i + 0.5) * scale - 0.5.
 fn to_rendered(rendered: &Rendered<'_>, map: AffineMap) -> AffineMap {
     let scale = rendered.scale as f32;

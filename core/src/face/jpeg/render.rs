@@ -4,11 +4,10 @@
 //! over the full-resolution pixels. 4:2:0 chroma at full scale is interpolated the same way,
 //! by evaluating its 8x8 block at 16 x 16 points.
 
+use std::cell::Ref;
 use std::sync::OnceLock;
 
 use image::metadata::Orientation;
-use std::cell::Ref;
-
 use image::{DynamicImage, RgbImage};
 
 use super::JpegCoefficients;
@@ -21,7 +20,7 @@ pub(crate) struct Rendered<'a> {
     /// Position of the image's top-left corner, in pixels of the upright full-resolution photo.
     pub origin_x: f32,
     pub origin_y: f32,
-    /// Each pixel of the image stands for `scale` x `scale` photo pixels.
+    /// Each pixel of the image covers `scale` x `scale` photo pixels.
     pub scale: u32,
 }
 
@@ -31,6 +30,7 @@ enum RenderedImage<'a> {
 }
 
 impl Rendered<'_> {
+    /// Returns the rendered pixels.
     pub fn image(&self) -> &RgbImage {
         match &self.image {
             RenderedImage::Canvas(image) => image,
@@ -92,7 +92,7 @@ impl Basis {
 /// render each MCU once.
 pub(super) struct Canvas {
     scale: u32,
-    /// The whole photo, padded to whole MCUs; only the MCUs flagged in `rendered` are set.
+    /// The whole photo, padded to whole MCUs. Only the MCUs flagged in `rendered` are set.
     image: RgbImage,
     /// One flag an MCU, row-major.
     pub(super) rendered: Vec<bool>,
@@ -110,65 +110,51 @@ impl JpegCoefficients {
         let (stored_x0, stored_y0, stored_x1, stored_y1) = self.to_stored_rect(x0, y0, x1, y1);
         let mcu_width = 8 * self.max_h;
         let mcu_height = 8 * self.max_v;
-        let first_mcu_x = (stored_x0 / mcu_width).min(self.mcus_wide - 1);
-        let first_mcu_y = (stored_y0 / mcu_height).min(self.mcus_high - 1);
-        let end_mcu_x = stored_x1
-            .div_ceil(mcu_width)
-            .clamp(first_mcu_x + 1, self.mcus_wide);
-        let end_mcu_y = stored_y1
-            .div_ceil(mcu_height)
-            .clamp(first_mcu_y + 1, self.mcus_high);
-
+        let first_x = (stored_x0 / mcu_width).min(self.mcus_wide - 1);
+        let first_y = (stored_y0 / mcu_height).min(self.mcus_high - 1);
         let mcus = McuRect {
-            first_x: first_mcu_x,
-            first_y: first_mcu_y,
-            end_x: end_mcu_x,
-            end_y: end_mcu_y,
+            first_x,
+            first_y,
+            end_x: stored_x1
+                .div_ceil(mcu_width)
+                .clamp(first_x + 1, self.mcus_wide),
+            end_y: stored_y1
+                .div_ceil(mcu_height)
+                .clamp(first_y + 1, self.mcus_high),
         };
         let slot = scale.trailing_zeros() as usize;
 
         // While an earlier `Rendered` of this photo still borrows the canvas, this one renders
         // on a canvas of its own instead of sharing.
         let Ok(mut canvases) = self.canvases.try_borrow_mut() else {
-            let mut canvas = self.new_canvas(scale);
-            self.fill(&mut canvas, &mcus);
-            return self.copy_out(&canvas, &mcus);
+            return self.render_apart(scale, &mcus);
         };
         let canvas = canvases[slot].get_or_insert_with(|| self.new_canvas(scale));
         self.fill(canvas, &mcus);
         drop(canvases);
 
-        // An upright photo lends its canvas; a turned one gets a turned copy of the rectangle.
-        let canvases = self.canvases.borrow();
-        if self.orientation == Orientation::NoTransforms {
-            if let Ok(image) = Ref::filter_map(canvases, |all| all[slot].as_ref().map(|c| &c.image))
-            {
-                return Rendered {
-                    image: RenderedImage::Canvas(image),
-                    origin_x: 0.0,
-                    origin_y: 0.0,
-                    scale,
-                };
-            }
-            return Rendered {
-                image: RenderedImage::Turned(RgbImage::new(1, 1)),
-                origin_x: 0.0,
-                origin_y: 0.0,
-                scale,
-            };
-        }
-        match canvases[slot].as_ref() {
-            Some(canvas) => self.copy_out(canvas, &mcus),
-            None => Rendered {
-                image: RenderedImage::Turned(RgbImage::new(1, 1)),
+        // An upright photo lends its canvas, and a turned one gets a turned copy of the
+        // rectangle. The slot was filled above, so the last arm is only a panic-free fallback.
+        match Ref::filter_map(self.canvases.borrow(), |all| all[slot].as_ref()) {
+            Ok(canvas) if self.orientation == Orientation::NoTransforms => Rendered {
+                image: RenderedImage::Canvas(Ref::map(canvas, |canvas| &canvas.image)),
                 origin_x: 0.0,
                 origin_y: 0.0,
                 scale,
             },
+            Ok(canvas) => self.copy_out(&canvas, &mcus),
+            Err(_) => self.render_apart(scale, &mcus),
         }
     }
 
-    /// Renders the MCUs of `mcus` that `canvas` does not hold yet, run by run.
+    /// Renders `mcus` on a canvas of their own and copies them out, sharing nothing.
+    fn render_apart(&self, scale: u32, mcus: &McuRect) -> Rendered<'static> {
+        let mut canvas = self.new_canvas(scale);
+        self.fill(&mut canvas, mcus);
+        self.copy_out(&canvas, mcus)
+    }
+
+    /// Renders the MCUs of `mcus` that `canvas` does not contain yet, run by run.
     fn fill(&self, canvas: &mut Canvas, mcus: &McuRect) {
         let mut planes: [Vec<f32>; 3] = Default::default();
         for mcu_y in mcus.first_y..mcus.end_y {
@@ -255,31 +241,6 @@ impl JpegCoefficients {
             let (h, v) = (component.h as usize, component.v as usize);
             let basis_x = basis(mcu_width / h);
             let basis_y = basis(height / v);
-
-            // The detector's quarter scale of 4:4:4 and of 4:2:0 luma: a butterfly a block,
-            // without the general dispatch.
-            if basis_x.points == 2 && basis_y.points == 2 {
-                let blocks_per_mcu = h * v;
-                let start = first_mcu * blocks_per_mcu * 64;
-                let end = start + count * blocks_per_mcu * 64;
-                let Some(run) = component.coefficients.get(start..end) else {
-                    continue;
-                };
-                let mut blocks = run.chunks_exact(64);
-                for mcu in 0..count {
-                    for block_y in 0..v {
-                        for block_x in 0..h {
-                            let Some(coefficients) = blocks.next() else {
-                                continue;
-                            };
-                            let offset = block_y * 2 * stride + mcu * mcu_width + block_x * 2;
-                            let out = &mut plane[offset..];
-                            quarter_block(coefficients, &component.quant, out, stride);
-                        }
-                    }
-                }
-                continue;
-            }
 
             for mcu in 0..count {
                 for block_y in 0..v {
@@ -379,11 +340,8 @@ fn idct_block(
     out: &mut [f32],
     stride: usize,
 ) {
-    if basis_x.points == 2 && basis_y.points == 2 {
-        return quarter_block(coefficients, quant, out, stride);
-    }
-
     match (basis_x.points, basis_y.points) {
+        (2, 2) => return quarter_block(coefficients, quant, out, stride),
         (4, 4) => return idct_square::<4>(coefficients, quant, &basis_x.table, out, stride),
         (8, 8) => return idct_square::<8>(coefficients, quant, &basis_x.table, out, stride),
         _ => {}
@@ -402,8 +360,9 @@ fn idct_block(
         }
     }
 
-    // A flat block, the common case at small scales, is one value.
-    if !has_ac || (basis_x.points == 1 && basis_y.points == 1) {
+    // A flat block, the common case at small scales, is one value. At one point a block
+    // keeps only its DC coefficient, so it is always flat.
+    if !has_ac {
         let value = frequencies[0] * basis_x.table[0] * basis_y.table[0] + 128.0;
         for y in 0..basis_y.points {
             out[y * stride..y * stride + basis_x.points].fill(value);
@@ -437,8 +396,8 @@ fn idct_block(
     }
 }
 
-/// [`idct_block`] for 2 x 2 points, one butterfly: the weights of frequencies 0 and 1 at the
-/// two points are all 1/(2 sqrt 2).
+/// Evaluates a block at 2 x 2 points with one butterfly, as [`idct_block`] would: the weights
+/// of frequencies 0 and 1 at the two points are all 1/(2 sqrt 2).
 #[inline(always)]
 fn quarter_block(coefficients: &[i16], quant: &[f32; 64], out: &mut [f32], stride: usize) {
     let dequantised = |index: usize| f32::from(coefficients[index]) * quant[index];
@@ -456,8 +415,8 @@ fn quarter_block(coefficients: &[i16], quant: &[f32; 64], out: &mut [f32], strid
     out[stride + 1] = (difference - cross_difference) * 0.125 + 128.0;
 }
 
-/// [`idct_block`] for N x N points from the lowest N x N frequencies, with the sizes known
-/// at compile time so the loops unroll.
+/// Evaluates a block at N x N points from its lowest N x N frequencies, as [`idct_block`]
+/// would, with the sizes known at compile time so that the loops unroll.
 fn idct_square<const N: usize>(
     coefficients: &[i16],
     quant: &[f32; 64],
@@ -502,7 +461,7 @@ fn idct_square<const N: usize>(
     }
 }
 
-/// Rounds and clamps a sample to 0..=255; `as` saturates and maps NaN to 0.
+/// Rounds and clamps a sample to 0..=255. The `as` conversion saturates and maps NaN to 0.
 fn to_byte(value: f32) -> u8 {
     (value + 0.5) as u8
 }
