@@ -252,11 +252,7 @@ fn inspect(
         .inspect(&bytes, policy)
         .with_context(|| format!("cannot inspect {}", photo.display()))?;
 
-    // Enrollment and check-in turn away a face that is not live, as they do a failed gate.
-    let mut reasons = analysis.reasons.clone();
-    if analysis.liveness.is_some_and(|result| !result.live) {
-        reasons.push(FaceReason::NotLive);
-    }
+    let reasons = analysis.rejection_reasons();
 
     if json {
         let output = serde_json::json!({
@@ -512,7 +508,8 @@ fn evaluate(
         }
     }
     if genuine.is_empty() || impostor.is_empty() {
-        // The first unreadable photo in the labels file's order, whose error often says it all.
+        // The first unreadable photo in the labels file's order: its error usually explains
+        // the others too.
         let first_problem = rows
             .iter()
             .find_map(|(file, _)| unreadable.get(file).map(|error| (file, error)))

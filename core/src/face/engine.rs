@@ -247,10 +247,7 @@ impl FaceEngine {
                     },
                     other => other,
                 })?;
-            let mut reasons = run.analysis.reasons;
-            if run.analysis.liveness.is_some_and(|result| !result.live) {
-                reasons.push(FaceReason::NotLive);
-            }
+            let reasons = run.analysis.rejection_reasons();
             match run.embedding {
                 Some(embedding) if reasons.is_empty() => embeddings.push(embedding),
                 _ => return Err(FaceError::EnrollmentPhotoRejected { index, reasons }),
@@ -413,7 +410,7 @@ impl FaceEngine {
         }
     }
 
-    /// The detector's input width and height.
+    /// Returns the detector's input width and height.
     fn detector_input(&self) -> (u32, u32) {
         let preprocess = &self.manifest.models.detect.preprocess;
         (preprocess.width, preprocess.height)

@@ -109,8 +109,8 @@ pub enum FaceError {
         reasons: Vec<FaceReason>,
     },
 
-    /// One enrollment photo cannot be read; `error` says why (an empty file, a cut-off JPEG,
-    /// a photo over the size limits, ...).
+    /// One enrollment photo cannot be read. `error` is the cause: an empty file, a cut-off
+    /// JPEG, a photo over the size limits and so on.
     #[error("enrollment photo {} cannot be read: {error}", .index + 1)]
     EnrollmentPhotoUnreadable { index: usize, error: Box<FaceError> },
 

@@ -364,8 +364,8 @@ fn sample_bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     out
 }
 
-/// [`sample_bilinear`] for 0 <= x < width - 1 and 0 <= y < height - 1, where it needs no
-/// clamping; `stride` is the row length in bytes.
+/// Samples like [`sample_bilinear`] where 0 <= x < width - 1 and 0 <= y < height - 1, which
+/// needs no clamping. `stride` is the row length in bytes.
 #[inline(always)]
 fn sample_bilinear_inside(pixels: &[u8], stride: usize, x: f32, y: f32) -> [f32; 3] {
     let (x0, y0) = (x as usize, y as usize);

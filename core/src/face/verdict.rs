@@ -130,6 +130,16 @@ impl FaceAnalysis {
     pub fn usable(&self) -> bool {
         self.reasons.is_empty()
     }
+
+    /// Returns the failed gates, plus `face.not_live` when passive liveness ran and failed:
+    /// every reason for enrollment or a check-in to turn this photo's face away.
+    pub fn rejection_reasons(&self) -> Vec<FaceReason> {
+        let mut reasons = self.reasons.clone();
+        if self.liveness.is_some_and(|result| !result.live) {
+            reasons.push(FaceReason::NotLive);
+        }
+        reasons
+    }
 }
 
 /// The decision on one check-in attempt.

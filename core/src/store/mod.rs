@@ -294,7 +294,7 @@ impl Store {
     }
 
     /// Returns the ids of the templates enrolled for `nip`, oldest first. Two enrollments
-    /// within one millisecond (a phone whose clock stands still, or a test clock) keep the
+    /// within one millisecond (a phone whose clock does not advance, or a test clock) keep the
     /// order they were saved in: `INSERT OR REPLACE` gives a re-saved row a new rowid.
     pub fn template_ids(&self, nip: &str) -> Result<Vec<String>, StoreError> {
         let mut statement = self.connection.prepare(
