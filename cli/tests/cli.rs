@@ -113,7 +113,7 @@ fn face_inspect_single_face_is_live() {
 
 #[test]
 fn face_inspect_grey_print_is_not_live() {
-    // A grey print of obama3.jpg passes every quality gate but scores 0.21 for liveness.
+    // A grey print of obama3.jpg passes every quality gate but scores about 0.2 for liveness.
     let colour = image::open(photo_path("face_recognition/obama3.jpg")).expect("obama3.jpg");
     let directory = tempfile::tempdir().expect("temp dir");
     let grey = directory.path().join("grey.jpg");
@@ -232,7 +232,7 @@ fn face_eval_reports_rates() {
 }
 
 #[test]
-fn face_eval_of_a_wrong_folder_says_why() {
+fn face_eval_wrong_folder_explained() {
     let directory = tempfile::tempdir().expect("temp dir");
     let labels = directory.path().join("labels.csv");
     std::fs::write(&labels, "file,identity\nobama.jpg,obama\nbiden.jpg,biden\n")

@@ -73,7 +73,7 @@ fn median(values: &mut [f32]) -> f32 {
     values[values.len() / 2]
 }
 
-/// The medians of one selfie's runs.
+/// The measurements of one selfie's timed runs, one entry a run.
 struct Run {
     /// The general decoder's time for the whole photo, for comparison with verify's decode
     /// stage, which reads coefficients and renders the detector's preview.
@@ -100,8 +100,8 @@ fn verify_models(times: &RawInferenceTimes) -> f32 {
     times.detect_ms + times.landmark_ms + times.feature_ms + times.liveness_ms
 }
 
-/// Verifies `selfie` [`ITERATIONS`] times after [`WARM_UP`] runs; after each, times the
-/// models alone on the three references.
+/// Verifies `selfie` [`ITERATIONS`] times after [`WARM_UP`] runs. After each run it times
+/// the models alone on the three references, and the general decoder on the selfie.
 fn measure(engine: &FaceEngine, template: &FaceTemplate, selfie: &[u8]) -> Run {
     let policy = FacePolicy::default();
     let mut run = Run {

@@ -603,7 +603,7 @@ fn verify_from_threads_agrees() {
 }
 
 #[test]
-fn replayed_inference_times_the_models_verify_ran() {
+fn replay_times_models_verify_ran() {
     // An engine of its own: the shared one records the inputs of other tests' calls too.
     let engine = FaceEngine::new(FaceEngineConfig::default()).expect("engine");
     let policy = FacePolicy::default();
@@ -663,9 +663,9 @@ fn enrollment_names_an_unreadable_photo() {
 }
 
 #[test]
-fn enrollment_rejects_a_photo_that_is_not_live() {
-    // A grey print of obama3.jpg scores 0.21 for liveness, below the 0.5 threshold, while
-    // its face passes every quality gate.
+fn enrollment_rejects_non_live_photo() {
+    // A grey print of obama3.jpg passes every quality gate but scores about 0.2 for
+    // liveness, below the 0.5 threshold.
     let policy = FacePolicy::default();
     let grey = DynamicImage::ImageRgb8(decoded("face_recognition/obama3.jpg")).to_luma8();
     let mut grey_jpeg = Vec::new();

@@ -134,7 +134,7 @@ mod test {
     }
 
     #[test]
-    fn crops_and_warps_match_the_full_resolution_photo() {
+    fn crops_and_warps_match_full_resolution() {
         for relative in ["insightface/t1.jpg", "face_recognition/obama.jpg"] {
             let (fast, general) = photos(relative);
             assert_eq!(fast.dimensions(), general.dimensions());

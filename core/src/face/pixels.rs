@@ -435,7 +435,7 @@ mod test {
     }
 
     #[test]
-    fn one_to_one_crop_copies_and_matches_the_box_path() {
+    fn one_to_one_crop_matches_box_path() {
         let image = RgbImage::from_fn(12, 9, |x, y| {
             image::Rgb([(x * 20) as u8, (y * 25) as u8, 7])
         });
@@ -467,7 +467,7 @@ mod test {
     }
 
     #[test]
-    fn inside_sampler_agrees_with_the_clamping_one() {
+    fn inside_sampler_matches_clamping_one() {
         let image = RgbImage::from_fn(9, 7, |x, y| {
             image::Rgb([(x * 29 + y * 3) as u8, (y * 37) as u8, (x * y * 5) as u8])
         });

@@ -618,7 +618,7 @@ mod test {
     }
 
     #[test]
-    fn templates_of_one_millisecond_keep_their_saving_order() {
+    fn same_millisecond_templates_keep_order() {
         let mut store = memory_store();
         let nip = "199001012015031001";
         for template_id in ["tpl-c", "tpl-a", "tpl-b"] {

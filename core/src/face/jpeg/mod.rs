@@ -516,8 +516,8 @@ mod test {
             .unwrap_or_else(|error| panic!("{}: {error}; run scripts/setup first", path.display()))
     }
 
-    /// Mean absolute difference per sample between `image` and the same-sized top-left part
-    /// of `reference`, and the largest difference.
+    /// Returns the mean absolute difference per sample between `image` and the same-sized
+    /// top-left part of `reference`, and the largest difference.
     fn difference(image: &RgbImage, reference: &RgbImage) -> (f32, u8) {
         let (mut sum, mut largest, mut count) = (0u64, 0u8, 0u64);
         for (x, y, pixel) in reference.enumerate_pixels() {
@@ -559,7 +559,7 @@ mod test {
         bytes
     }
 
-    /// Inserts an EXIF segment holding `orientation` right after the start-of-image marker.
+    /// Inserts an EXIF segment containing `orientation` right after the start-of-image marker.
     fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
         let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
         exif.extend([0, orientation, 0, 0, 0, 0, 0, 0]);
@@ -583,7 +583,7 @@ mod test {
     }
 
     #[test]
-    fn full_scale_renders_match_the_general_decoder() {
+    fn full_scale_matches_general_decoder() {
         for relative in PHOTOS {
             let bytes = read_photo(relative);
             let coefficients = read_jpeg(&bytes, u64::MAX, None).expect(relative);
@@ -598,8 +598,8 @@ mod test {
             let rendered = coefficients.render(0.0, 0.0, width as f32, height as f32, 1);
             assert_eq!((rendered.origin_x, rendered.origin_y), (0.0, 0.0));
             let (mean, largest) = difference(rendered.image(), &reference);
-            // The two decoders round their IDCTs differently and upsample 4:2:0 chroma
-            // differently; a decoding error would show as differences of tens.
+            // The two decoders round their IDCTs and upsample 4:2:0 chroma differently, so
+            // small differences remain. A decoding error would show as differences of tens.
             assert!(
                 mean < 1.0,
                 "{relative}: mean difference {mean}, largest {largest}"
@@ -656,18 +656,18 @@ mod test {
     }
 
     #[test]
-    fn render_while_another_is_held() {
+    fn render_while_another_is_borrowed() {
         let bytes = read_photo("insightface/t1.jpg");
         let photo = read_jpeg(&bytes, u64::MAX, None).expect("t1.jpg");
-        let held = photo.render(0.0, 0.0, 640.0, 480.0, 2);
-        // The canvas is lent to `held`, so this one is rendered apart, not shared.
+        let borrowed = photo.render(0.0, 0.0, 640.0, 480.0, 2);
+        // The canvas is lent to `borrowed`, so this one is rendered apart, not shared.
         let second = photo.render(100.0, 100.0, 300.0, 300.0, 2);
         assert_eq!((second.origin_x, second.origin_y), (96.0, 96.0));
         for y in 50..150 {
             for x in 50..150 {
                 assert_eq!(
                     second.image().get_pixel(x - 48, y - 48),
-                    held.image().get_pixel(x, y),
+                    borrowed.image().get_pixel(x, y),
                     "({x}, {y})"
                 );
             }
@@ -675,7 +675,7 @@ mod test {
     }
 
     #[test]
-    fn every_exif_orientation_matches_the_general_decoder() {
+    fn exif_orientations_match_general_decoder() {
         let upright = encode_jpeg(&asymmetric_picture());
         for orientation in 1..=8 {
             let bytes = with_orientation(&upright, orientation);
@@ -722,7 +722,8 @@ mod test {
         }
     }
 
-    /// Encodes `image` as a phone camera would: 4:2:0 (or `sampling`), with restart markers.
+    /// Encodes `image` at quality 90 with `sampling`, and a restart marker every
+    /// `restart_interval` MCUs (none for 0), as camera encoders may write.
     fn encode_camera_jpeg(
         image: &RgbImage,
         sampling: jpeg_encoder::SamplingFactor,
@@ -751,7 +752,7 @@ mod test {
     }
 
     #[test]
-    fn every_supported_subsampling_matches_the_general_decoder() {
+    fn subsamplings_match_general_decoder() {
         use jpeg_encoder::SamplingFactor;
 
         let picture = camera_picture();
@@ -799,7 +800,7 @@ mod test {
     }
 
     #[test]
-    fn progressive_photos_are_left_to_the_general_decoder() {
+    fn progressive_goes_to_general_decoder() {
         let picture = camera_picture();
         let mut bytes = Vec::new();
         let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 90);
@@ -828,7 +829,7 @@ mod test {
     }
 
     #[test]
-    fn broken_files_are_left_to_the_general_decoder() {
+    fn broken_files_go_to_general_decoder() {
         let bytes = read_photo("insightface/t1.jpg");
         assert!(
             read_jpeg(&bytes, 1000 * 1000, None).is_none(),
