@@ -80,6 +80,15 @@ pub fn text(id: &'static str, values: &[(&str, &str)]) -> ErrorText {
     }
 }
 
+/// Formats catalog text `id` in both locales, with `name` filled by `value`'s text in the same
+/// locale.
+fn text_with_localized(id: &'static str, name: &str, value: &ErrorText) -> ErrorText {
+    ErrorText {
+        english: messages::format(id, Locale::En, &[(name, &value.english)]),
+        indonesian: messages::format(id, Locale::Id, &[(name, &value.indonesian)]),
+    }
+}
+
 /// Names a request field in `locale`. English keeps the JSON field name, which is what an API
 /// client sends. Bahasa Indonesia uses the label of the admin form, and falls back to the JSON
 /// name for a field no form shows.
@@ -299,10 +308,7 @@ impl ApiError {
         let id = "api.not_found";
         ApiError::NotFound {
             id,
-            message: ErrorText {
-                english: messages::format(id, Locale::En, &[("what", &what.english)]),
-                indonesian: messages::format(id, Locale::Id, &[("what", &what.indonesian)]),
-            },
+            message: text_with_localized(id, "what", what),
         }
     }
 
@@ -327,10 +333,7 @@ impl ApiError {
         let id = "api.conflict";
         ApiError::Conflict {
             id,
-            message: ErrorText {
-                english: messages::format(id, Locale::En, &[("detail", &detail.english)]),
-                indonesian: messages::format(id, Locale::Id, &[("detail", &detail.indonesian)]),
-            },
+            message: text_with_localized(id, "detail", detail),
         }
     }
 
